@@ -1,0 +1,69 @@
+package dev.messenger.messages;
+
+import dev.messenger.platform.errors.ApiException;
+import dev.messenger.platform.errors.TextChecks;
+
+import java.util.regex.Pattern;
+
+/** What a message and its paging parameters may be. Checked before anything touches the database. */
+final class MessageRules {
+    static final int MAX_TEXT_CODE_POINTS = 4096;
+    static final int HISTORY_DEFAULT_LIMIT = 50;
+    static final int CONVERSATIONS_DEFAULT_LIMIT = 50;
+    static final int MAX_PAGE = 100;
+    private static final Pattern CLIENT_MESSAGE_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
+    private MessageRules() {
+    }
+
+    static String text(String text) {
+        if (text == null || text.isEmpty()) {
+            throw ApiException.invalid("text is required");
+        }
+        // Counted before anything else so an oversized text costs no more work.
+        if (text.length() > 2 * MAX_TEXT_CODE_POINTS || text.codePointCount(0, text.length()) > MAX_TEXT_CODE_POINTS) {
+            throw ApiException.invalid("text must be at most " + MAX_TEXT_CODE_POINTS + " characters");
+        }
+        TextChecks.requireStorable(text, "text");
+        if (text.isBlank()) {
+            throw ApiException.invalid("text must not be only whitespace");
+        }
+        return text;
+    }
+
+    /** The client's idempotency key, or null when it gave none. */
+    static String clientMessageId(String clientMessageId) {
+        if (clientMessageId == null || clientMessageId.isEmpty()) {
+            return null;
+        }
+        if (!CLIENT_MESSAGE_ID.matcher(clientMessageId).matches()) {
+            throw ApiException.invalid("clientMessageId must be 1-64 characters of A-Z, a-z, 0-9, '_' or '-'");
+        }
+        return clientMessageId;
+    }
+
+    static int limit(long requested, int defaultLimit) {
+        if (requested == 0) {
+            return defaultLimit;
+        }
+        if (requested < 0 || requested > MAX_PAGE) {
+            throw ApiException.invalid("limit must be between 1 and " + MAX_PAGE);
+        }
+        return (int) requested;
+    }
+
+    /** A message-id cursor: 0 means "from the newest". */
+    static long beforeId(long beforeId) {
+        if (beforeId < 0) {
+            throw ApiException.invalid("before must not be negative");
+        }
+        return beforeId == 0 ? Long.MAX_VALUE : beforeId;
+    }
+
+    static long upToMessageId(long upTo) {
+        if (upTo < 0) {
+            throw ApiException.invalid("upToMessageId must not be negative");
+        }
+        return upTo;
+    }
+}

@@ -1,0 +1,108 @@
+package dev.messenger.messages;
+
+import dev.messenger.api.v1.Conversation;
+import dev.messenger.api.v1.Message;
+import dev.messenger.platform.auth.Caller;
+import dev.messenger.platform.errors.ApiException;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.logging.Logger;
+
+/** Messages' behaviour, shared by the gRPC and REST front doors. */
+public final class MessageService {
+    private static final Logger LOG = Logger.getLogger(MessageService.class.getName());
+
+    private final MessageRepository messages;
+    private final Runnable afterCommit;
+
+    /** @param afterCommit told after every stored message (wakes the outbox relay) */
+    MessageService(MessageRepository messages, Runnable afterCommit) {
+        this.messages = messages;
+        this.afterCommit = afterCommit;
+    }
+
+    public record SendResult(Message message, boolean duplicate) {
+    }
+
+    public record History(List<Message> messages, boolean hasMore) {
+    }
+
+    public record ConversationPage(List<Conversation> conversations, String nextPageToken, long feedSeq) {
+    }
+
+    public SendResult send(Caller caller, UUID recipientId, String text, String clientMessageId) {
+        String validText = MessageRules.text(text);
+        String clientId = MessageRules.clientMessageId(clientMessageId);
+        if (recipientId.equals(caller.userId())) {
+            throw ApiException.invalid("You cannot send a message to yourself");
+        }
+        if (clientId != null) {
+            Optional<Message> earlier = messages.findByClientId(caller.userId(), clientId);
+            if (earlier.isPresent()) {
+                return duplicate(earlier.get(), recipientId, validText);
+            }
+        }
+        Optional<MessageRepository.Sent> sent = messages.insert(caller.userId(), recipientId, validText, clientId);
+        if (sent.isEmpty()) {
+            // A concurrent retry with the same client id committed first.
+            return duplicate(messages.findByClientId(caller.userId(), clientId).orElseThrow(), recipientId, validText);
+        }
+        afterCommit.run();
+        Message message = sent.get().message();
+        LOG.fine(() -> "Stored message " + message.getId() + " from " + caller.userId() + " to " + recipientId
+                + " (feed seq " + sent.get().recipientSeq() + ")");
+        return new SendResult(message, false);
+    }
+
+    private static SendResult duplicate(Message earlier, UUID recipientId, String text) {
+        if (!earlier.getRecipientId().equals(recipientId.toString()) || !earlier.getText().equals(text)) {
+            throw ApiException.alreadyExists("clientMessageId was already used for a different message");
+        }
+        return new SendResult(earlier, true);
+    }
+
+    public History history(Caller caller, UUID peerId, long beforeId, long limit) {
+        long before = MessageRules.beforeId(beforeId);
+        int pageSize = MessageRules.limit(limit, MessageRules.HISTORY_DEFAULT_LIMIT);
+        List<Message> page = messages.history(caller.userId(), peerId, before, pageSize + 1);
+        if (page.isEmpty() && !peerId.equals(caller.userId()) && !messages.userExists(peerId)) {
+            throw ApiException.notFound("No user with id " + peerId);
+        }
+        boolean hasMore = page.size() > pageSize;
+        return new History(hasMore ? List.copyOf(page.subList(0, pageSize)) : page, hasMore);
+    }
+
+    public ConversationPage conversations(Caller caller, long limit, String pageToken) {
+        int pageSize = MessageRules.limit(limit, MessageRules.CONVERSATIONS_DEFAULT_LIMIT);
+        long before = pageToken == null || pageToken.isEmpty() ? Long.MAX_VALUE : decodePageToken(pageToken);
+        // Read the feed position first: whatever arrives after it is in the feed, even if the
+        // list below already shows it (clients drop repeats by message id).
+        long feedSeq = messages.feedHead(caller.userId());
+        List<Conversation> found = messages.conversations(caller.userId(), before, pageSize + 1);
+        if (found.size() <= pageSize) {
+            return new ConversationPage(found, "", feedSeq);
+        }
+        List<Conversation> page = List.copyOf(found.subList(0, pageSize));
+        return new ConversationPage(page, Long.toString(page.getLast().getLastMessage().getId()), feedSeq);
+    }
+
+    public MessageRepository.ReadState markRead(Caller caller, UUID peerId, long upToMessageId) {
+        long upTo = MessageRules.upToMessageId(upToMessageId);
+        return messages.markRead(caller.userId(), peerId, upTo)
+                .orElseThrow(() -> ApiException.notFound("No conversation with user " + peerId));
+    }
+
+    private static long decodePageToken(String token) {
+        try {
+            long value = Long.parseLong(token);
+            if (value > 0) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the error below
+        }
+        throw ApiException.invalid("pageToken is not one this server issued");
+    }
+}

@@ -1,0 +1,71 @@
+package dev.messenger.messages;
+
+import dev.messenger.api.v1.GetHistoryRequest;
+import dev.messenger.api.v1.GetHistoryResponse;
+import dev.messenger.api.v1.ListConversationsRequest;
+import dev.messenger.api.v1.ListConversationsResponse;
+import dev.messenger.api.v1.MarkReadRequest;
+import dev.messenger.api.v1.MarkReadResponse;
+import dev.messenger.api.v1.MessagesServiceGrpc;
+import dev.messenger.api.v1.SendMessageRequest;
+import dev.messenger.api.v1.SendMessageResponse;
+import dev.messenger.platform.grpc.AuthInterceptor;
+import dev.messenger.platform.grpc.GrpcCalls;
+import dev.messenger.platform.service.Ids;
+import io.grpc.stub.StreamObserver;
+
+/** The gRPC front door of {@link MessageService}. */
+final class MessagesGrpcService extends MessagesServiceGrpc.MessagesServiceImplBase {
+    private final MessageService messages;
+
+    MessagesGrpcService(MessageService messages) {
+        this.messages = messages;
+    }
+
+    @Override
+    public void sendMessage(SendMessageRequest request, StreamObserver<SendMessageResponse> responses) {
+        GrpcCalls.unary(responses, "SendMessage", () -> sendResponse(messages.send(AuthInterceptor.caller(),
+                Ids.uuid(request.getRecipientId(), "recipientId"), request.getText(), request.getClientMessageId())));
+    }
+
+    @Override
+    public void getHistory(GetHistoryRequest request, StreamObserver<GetHistoryResponse> responses) {
+        GrpcCalls.unary(responses, "GetHistory", () -> historyResponse(messages.history(AuthInterceptor.caller(),
+                Ids.uuid(request.getPeerId(), "peerId"), request.getBeforeId(), request.getLimit())));
+    }
+
+    @Override
+    public void listConversations(ListConversationsRequest request, StreamObserver<ListConversationsResponse> responses) {
+        GrpcCalls.unary(responses, "ListConversations", () -> conversationsResponse(
+                messages.conversations(AuthInterceptor.caller(), request.getLimit(), request.getPageToken())));
+    }
+
+    @Override
+    public void markRead(MarkReadRequest request, StreamObserver<MarkReadResponse> responses) {
+        GrpcCalls.unary(responses, "MarkRead", () -> markReadResponse(messages.markRead(AuthInterceptor.caller(),
+                Ids.uuid(request.getPeerId(), "peerId"), request.getUpToMessageId())));
+    }
+
+    static SendMessageResponse sendResponse(MessageService.SendResult result) {
+        return SendMessageResponse.newBuilder().setMessage(result.message()).setDuplicate(result.duplicate()).build();
+    }
+
+    static GetHistoryResponse historyResponse(MessageService.History history) {
+        return GetHistoryResponse.newBuilder().addAllMessages(history.messages()).setHasMore(history.hasMore()).build();
+    }
+
+    static ListConversationsResponse conversationsResponse(MessageService.ConversationPage page) {
+        return ListConversationsResponse.newBuilder()
+                .addAllConversations(page.conversations())
+                .setNextPageToken(page.nextPageToken())
+                .setFeedSeq(page.feedSeq())
+                .build();
+    }
+
+    static MarkReadResponse markReadResponse(MessageRepository.ReadState state) {
+        return MarkReadResponse.newBuilder()
+                .setUnreadCount(state.unreadCount())
+                .setLastReadMessageId(state.lastReadMessageId())
+                .build();
+    }
+}

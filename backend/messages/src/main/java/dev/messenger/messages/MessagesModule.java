@@ -1,0 +1,54 @@
+package dev.messenger.messages;
+
+import dev.messenger.platform.grpc.GrpcServices;
+import dev.messenger.platform.rest.RestAuth;
+import dev.messenger.platform.service.MessengerService;
+import dev.messenger.platform.service.Platform;
+import io.grpc.ServerServiceDefinition;
+import io.helidon.webserver.http.HttpService;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+/** The messages service: sending, history, conversations, and the outbox relay. Configured under {@code messages}. */
+public final class MessagesModule implements MessengerService {
+    private final OutboxRelay relay;
+    private final ServerServiceDefinition grpc;
+    private final HttpService rest;
+
+    public MessagesModule(Platform platform) {
+        var config = platform.config().get("messages");
+        this.relay = new OutboxRelay(platform.db(), platform.kafka(),
+                config.get("outbox.poll-interval").as(Duration.class).orElse(Duration.ofSeconds(1)));
+        var service = new MessageService(new MessageRepository(platform.db(), platform.kafka().messageEventsTopic()),
+                relay::wakeUp);
+        this.grpc = GrpcServices.bind(new MessagesGrpcService(service), platform.sessions(), Set.of());
+        this.rest = new MessagesRestService(service, new RestAuth(platform.sessions()));
+    }
+
+    @Override
+    public String name() {
+        return "messages";
+    }
+
+    @Override
+    public List<ServerServiceDefinition> grpcServices() {
+        return List.of(grpc);
+    }
+
+    @Override
+    public HttpService restRoutes() {
+        return rest;
+    }
+
+    @Override
+    public void start() {
+        relay.start();
+    }
+
+    @Override
+    public void close() {
+        relay.close();
+    }
+}

@@ -1,0 +1,88 @@
+package dev.messenger.messages;
+
+import dev.messenger.api.v1.MarkReadRequest;
+import dev.messenger.api.v1.SendMessageRequest;
+import dev.messenger.platform.auth.Caller;
+import dev.messenger.platform.errors.ApiException;
+import dev.messenger.platform.rest.Rest;
+import dev.messenger.platform.rest.RestAuth;
+import dev.messenger.platform.service.Ids;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import java.util.Optional;
+import java.util.UUID;
+
+/** The REST front door of {@link MessageService}; see openapi.yaml. */
+final class MessagesRestService implements HttpService {
+    private final MessageService messages;
+    private final RestAuth auth;
+
+    MessagesRestService(MessageService messages, RestAuth auth) {
+        this.messages = messages;
+        this.auth = auth;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.post("/messages/send", this::send)
+                .get("/messages/history", this::history)
+                .get("/conversations", this::conversations)
+                .post("/conversations/{peerId}/read", this::markRead);
+    }
+
+    private void send(ServerRequest req, ServerResponse res) {
+        Caller caller = auth.caller(req);
+        SendMessageRequest request = Rest.body(req, SendMessageRequest.newBuilder(), true).build();
+        var result = messages.send(caller, Ids.uuid(request.getRecipientId(), "recipientId"),
+                request.getText(), request.getClientMessageId());
+        Rest.send(res, result.duplicate() ? Status.OK_200 : Status.CREATED_201, MessagesGrpcService.sendResponse(result));
+    }
+
+    /** Both {@code ?with=peer} and the original project's {@code ?user1=&user2=} (the caller being one of them). */
+    private void history(ServerRequest req, ServerResponse res) {
+        Caller caller = auth.caller(req);
+        Optional<UUID> with = Rest.queryUuid(req, "with");
+        Optional<UUID> user1 = Rest.queryUuid(req, "user1");
+        Optional<UUID> user2 = Rest.queryUuid(req, "user2");
+        UUID peer;
+        if (with.isPresent()) {
+            if (user1.isPresent() || user2.isPresent()) {
+                throw ApiException.invalid("Give either 'with' or 'user1' and 'user2', not both");
+            }
+            peer = with.get();
+        } else if (user1.isPresent() && user2.isPresent()) {
+            if (user1.get().equals(caller.userId())) {
+                peer = user2.get();
+            } else if (user2.get().equals(caller.userId())) {
+                peer = user1.get();
+            } else {
+                throw ApiException.permissionDenied("You can only read conversations you are part of");
+            }
+        } else {
+            throw ApiException.invalid("Give the peer as 'with', or both 'user1' and 'user2'");
+        }
+        var history = messages.history(caller, peer, Rest.queryLong(req, "before", 0), Rest.queryLong(req, "limit", 0));
+        Rest.send(res, Status.OK_200, MessagesGrpcService.historyResponse(history));
+    }
+
+    private void conversations(ServerRequest req, ServerResponse res) {
+        Caller caller = auth.caller(req);
+        var page = messages.conversations(caller, Rest.queryLong(req, "limit", 0), Rest.query(req, "pageToken").orElse(""));
+        Rest.send(res, Status.OK_200, MessagesGrpcService.conversationsResponse(page));
+    }
+
+    private void markRead(ServerRequest req, ServerResponse res) {
+        Caller caller = auth.caller(req);
+        UUID peer = Ids.uuid(req.path().pathParameters().get("peerId"), "peerId");
+        MarkReadRequest request = Rest.body(req, MarkReadRequest.newBuilder(), false).build();
+        if (!request.getPeerId().isEmpty() && !request.getPeerId().equals(peer.toString())) {
+            throw ApiException.invalid("peerId in the body differs from the one in the path");
+        }
+        var state = messages.markRead(caller, peer, request.getUpToMessageId());
+        Rest.send(res, Status.OK_200, MessagesGrpcService.markReadResponse(state));
+    }
+}

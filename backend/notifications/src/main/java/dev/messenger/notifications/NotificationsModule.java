@@ -1,0 +1,64 @@
+package dev.messenger.notifications;
+
+import dev.messenger.platform.grpc.GrpcServices;
+import dev.messenger.platform.rest.RestAuth;
+import dev.messenger.platform.service.MessengerService;
+import dev.messenger.platform.service.Platform;
+import io.grpc.ServerServiceDefinition;
+import io.helidon.webserver.http.HttpService;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+/** The notifications service: Kafka consumer and live feeds. Configured under {@code notifications}. */
+public final class NotificationsModule implements MessengerService {
+    private final Subscriptions subscriptions;
+    private final MessageEventConsumer consumer;
+    private final ServerServiceDefinition grpc;
+    private final HttpService rest;
+
+    public NotificationsModule(Platform platform) {
+        var config = platform.config().get("notifications");
+        var hub = new FeedHub();
+        var repository = new FeedRepository(platform.db());
+        this.subscriptions = new Subscriptions(hub, repository,
+                config.get("heartbeat-interval").as(Duration.class).orElse(Duration.ofSeconds(15)),
+                config.get("max-feeds-per-user").asInt().orElse(10),
+                platform.clock());
+        this.consumer = new MessageEventConsumer(platform.kafka(), hub);
+        this.grpc = GrpcServices.bind(new NotificationsGrpcService(subscriptions), platform.sessions(), Set.of());
+        this.rest = new NotificationsRestService(new LongPoll(hub, repository), new RestAuth(platform.sessions()));
+    }
+
+    @Override
+    public String name() {
+        return "notifications";
+    }
+
+    @Override
+    public List<ServerServiceDefinition> grpcServices() {
+        return List.of(grpc);
+    }
+
+    @Override
+    public HttpService restRoutes() {
+        return rest;
+    }
+
+    @Override
+    public void start() {
+        consumer.start();
+    }
+
+    /** Live feeds opened on this instance, for tests and metrics. */
+    public int openFeeds() {
+        return subscriptions.openFeeds();
+    }
+
+    @Override
+    public void close() {
+        subscriptions.close();
+        consumer.close();
+    }
+}

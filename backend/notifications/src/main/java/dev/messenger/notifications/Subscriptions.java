@@ -1,0 +1,115 @@
+package dev.messenger.notifications;
+
+import dev.messenger.api.v1.FeedEvent;
+import dev.messenger.platform.auth.Caller;
+import dev.messenger.platform.errors.ApiException;
+import dev.messenger.platform.errors.ErrorKind;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The live feeds of this instance. One feed per session: a new Subscribe from the same session ends
+ * the older feed, whose client most likely vanished without a signal. A user has at most
+ * {@code maxFeedsPerUser} feeds, so forgotten streams cannot pile up.
+ */
+final class Subscriptions implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Subscriptions.class.getName());
+
+    private final FeedHub hub;
+    private final FeedRepository repository;
+    private final Duration heartbeatInterval;
+    private final int maxFeedsPerUser;
+    private final Clock clock;
+    private final Map<UUID, Feed> bySession = new HashMap<>();
+    private final Map<UUID, Integer> perUser = new HashMap<>();
+    private boolean closed;
+
+    Subscriptions(FeedHub hub, FeedRepository repository, Duration heartbeatInterval, int maxFeedsPerUser, Clock clock) {
+        this.hub = hub;
+        this.repository = repository;
+        this.heartbeatInterval = heartbeatInterval;
+        this.maxFeedsPerUser = maxFeedsPerUser;
+        this.clock = clock;
+    }
+
+    /** Opens a feed and runs it on its own thread; returns at once. */
+    void subscribe(Caller caller, long afterSeq, StreamObserver<FeedEvent> stream) {
+        if (afterSeq < 0) {
+            throw ApiException.invalid("afterSeq must not be negative");
+        }
+        Feed feed = new Feed(caller, afterSeq, stream, repository, heartbeatInterval, clock);
+        if (stream instanceof ServerCallStreamObserver<FeedEvent> serverStream) {
+            serverStream.setOnCancelHandler(feed::cancel);
+        }
+        register(feed);
+        AutoCloseable listening = hub.listen(caller.userId(), feed);
+        Thread.ofVirtual().name("feed-" + caller.userId()).start(() -> {
+            try {
+                feed.run();
+            } finally {
+                closeQuietly(listening);
+                unregister(feed);
+            }
+        });
+    }
+
+    private synchronized void register(Feed feed) {
+        if (closed) {
+            throw ApiException.unavailable("The server is shutting down; subscribe again shortly");
+        }
+        Caller caller = feed.caller();
+        Feed previous = bySession.get(caller.sessionId());
+        if (previous != null) {
+            previous.end(Status.CANCELLED.withDescription("Replaced by a newer Subscribe from the same session"));
+        } else if (perUser.getOrDefault(caller.userId(), 0) >= maxFeedsPerUser) {
+            throw new ApiException(ErrorKind.RESOURCE_EXHAUSTED,
+                    "Too many open feeds for this user (" + maxFeedsPerUser + "); close another session's feed first");
+        }
+        if (previous == null) {
+            perUser.merge(caller.userId(), 1, Integer::sum);
+        }
+        bySession.put(caller.sessionId(), feed);
+    }
+
+    private synchronized void unregister(Feed feed) {
+        Caller caller = feed.caller();
+        if (bySession.get(caller.sessionId()) == feed) {
+            bySession.remove(caller.sessionId());
+            perUser.computeIfPresent(caller.userId(), (user, count) -> count <= 1 ? null : count - 1);
+        }
+    }
+
+    synchronized int openFeeds() {
+        return bySession.size();
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            LOG.log(Level.FINE, "Could not remove a listener", e);
+        }
+    }
+
+    /** Ends every feed with UNAVAILABLE so clients resubscribe (elsewhere, or after the restart). */
+    @Override
+    public void close() {
+        List<Feed> feeds;
+        synchronized (this) {
+            closed = true;
+            feeds = new ArrayList<>(bySession.values());
+        }
+        feeds.forEach(feed -> feed.end(Status.UNAVAILABLE.withDescription("The server is shutting down; resubscribe")));
+    }
+}

@@ -1,0 +1,25 @@
+package dev.messenger.platform.grpc;
+
+import dev.messenger.platform.auth.Sessions;
+import io.grpc.BindableService;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
+
+import java.util.Set;
+
+/** Binds a service implementation with the interceptors every service needs, in the order they must run. */
+public final class GrpcServices {
+    private GrpcServices() {
+    }
+
+    /**
+     * @param publicMethods full method names that need no token (e.g. {@code messenger.v1.UsersService/Login})
+     */
+    public static ServerServiceDefinition bind(BindableService service, Sessions sessions, Set<String> publicMethods) {
+        // ServerInterceptors runs the last interceptor first: the headers fix must wrap the call
+        // before authentication can close it.
+        return ServerInterceptors.intercept(service,
+                new AuthInterceptor(sessions, publicMethods),
+                new HeadersBeforeCloseInterceptor());
+    }
+}

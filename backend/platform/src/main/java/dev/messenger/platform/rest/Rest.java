@@ -1,0 +1,112 @@
+package dev.messenger.platform.rest;
+
+import com.google.protobuf.Message;
+import dev.messenger.platform.errors.ApiException;
+import dev.messenger.platform.errors.ErrorKind;
+import dev.messenger.platform.service.Ids;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HttpMediaType;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import jakarta.json.Json;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Reading requests and writing responses for the REST routes, the same way everywhere. */
+public final class Rest {
+    public static final String JSON = "application/json";
+    public static final String PROBLEM_JSON = "application/problem+json";
+
+    private Rest() {
+    }
+
+    /** Parses the JSON body into the builder; a missing body counts as {@code {}} only when allowed. */
+    public static <B extends Message.Builder> B body(ServerRequest request, B builder, boolean bodyRequired) {
+        if (!request.content().hasEntity()) {
+            if (bodyRequired) {
+                throw ApiException.invalid("A JSON request body is required");
+            }
+            return builder;
+        }
+        Optional<HttpMediaType> contentType = request.headers().contentType();
+        if (contentType.isEmpty() || !contentType.get().test(io.helidon.common.media.type.MediaTypes.APPLICATION_JSON)) {
+            throw new ApiException(ErrorKind.UNSUPPORTED_MEDIA_TYPE, "Send the body as application/json");
+        }
+        String json = strictUtf8(request.content().as(byte[].class));
+        if (json.isBlank()) {
+            if (bodyRequired) {
+                throw ApiException.invalid("A JSON request body is required");
+            }
+            return builder;
+        }
+        return ProtoJson.parse(json, builder);
+    }
+
+    public static void send(ServerResponse response, Status status, Message body) {
+        response.status(status);
+        response.header(HeaderNames.CONTENT_TYPE, JSON);
+        response.send(ProtoJson.print(body).getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static void problem(ServerResponse response, ApiException failure) {
+        ErrorKind kind = failure.kind();
+        String body = Json.createObjectBuilder()
+                .add("type", kind.problemType())
+                .add("title", kind.title())
+                .add("status", kind.httpStatus())
+                .add("detail", failure.getMessage())
+                .build()
+                .toString();
+        response.status(Status.create(kind.httpStatus()));
+        response.header(HeaderNames.CONTENT_TYPE, PROBLEM_JSON);
+        if (kind == ErrorKind.UNAUTHENTICATED) {
+            response.header(HeaderNames.WWW_AUTHENTICATE, "Bearer");
+        }
+        response.send(body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static Optional<String> query(ServerRequest request, String name) {
+        var query = request.query();
+        if (!query.contains(name)) {
+            return Optional.empty();
+        }
+        if (query.all(name).size() > 1) {
+            throw ApiException.invalid("Query parameter '" + name + "' is given more than once");
+        }
+        return Optional.of(query.get(name));
+    }
+
+    public static Optional<UUID> queryUuid(ServerRequest request, String name) {
+        return query(request, name).map(value -> Ids.uuid(value, name));
+    }
+
+    public static long queryLong(ServerRequest request, String name, long defaultValue) {
+        return query(request, name).map(value -> parseLong(value, name)).orElse(defaultValue);
+    }
+
+    private static long parseLong(String value, String name) {
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw ApiException.invalid("'" + name + "' must be an integer");
+        }
+    }
+
+    private static String strictUtf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw ApiException.invalid("The request body is not valid UTF-8");
+        }
+    }
+}

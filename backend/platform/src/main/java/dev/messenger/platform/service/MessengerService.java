@@ -1,0 +1,27 @@
+package dev.messenger.platform.service;
+
+import io.grpc.ServerServiceDefinition;
+import io.helidon.webserver.http.HttpService;
+
+import java.util.List;
+
+/**
+ * One of the three services as the server composes it: its gRPC services, its REST routes, and
+ * the background work it owns. Which services run in a process is configuration.
+ */
+public interface MessengerService extends AutoCloseable {
+    String name();
+
+    List<ServerServiceDefinition> grpcServices();
+
+    HttpService restRoutes();
+
+    /** Starts background work (relays, consumers); called once the server accepts calls. */
+    default void start() {
+    }
+
+    /** Stops background work and ends open streams; called before the server stops. */
+    @Override
+    default void close() {
+    }
+}

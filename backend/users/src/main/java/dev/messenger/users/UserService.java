@@ -1,0 +1,118 @@
+package dev.messenger.users;
+
+import dev.messenger.platform.auth.Caller;
+import dev.messenger.platform.auth.IssuedToken;
+import dev.messenger.platform.auth.Sessions;
+import dev.messenger.platform.errors.ApiException;
+import dev.messenger.platform.errors.ErrorKind;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import java.util.logging.Logger;
+
+/** Users' behaviour, shared by the gRPC and REST front doors. */
+public final class UserService {
+    private static final Logger LOG = Logger.getLogger(UserService.class.getName());
+    static final int SEARCH_DEFAULT_LIMIT = 20;
+    static final int MAX_PAGE = 100;
+
+    private final UserRepository users;
+    private final Sessions sessions;
+    private final PasswordHasher hasher;
+    private final LoginThrottle throttle;
+
+    UserService(UserRepository users, Sessions sessions, PasswordHasher hasher, LoginThrottle throttle) {
+        this.users = users;
+        this.sessions = sessions;
+        this.hasher = hasher;
+        this.throttle = throttle;
+    }
+
+    public record LoggedIn(IssuedToken token, UserAccount user) {
+    }
+
+    public record SearchPage(List<UserAccount> users, String nextPageToken) {
+    }
+
+    public UserAccount register(String username, String displayName, String password) {
+        String validUsername = UserRules.username(username);
+        String validDisplayName = UserRules.displayName(displayName, validUsername);
+        String validPassword = UserRules.password(password);
+        UserAccount user = users.insert(validUsername, validDisplayName, hasher.hash(validPassword));
+        LOG.info(() -> "Registered user " + user.id() + " (" + user.username() + ")");
+        return user;
+    }
+
+    public LoggedIn login(String username, String password) {
+        if (username == null || username.isEmpty() || password == null || password.isEmpty()) {
+            throw ApiException.invalid("username and password are required");
+        }
+        if (username.length() > 32 || password.length() > 4 * UserRules.PASSWORD_MAX) {
+            throw ApiException.unauthenticated("Wrong username or password");
+        }
+        String key = UserRules.key(username);
+        if (throttle.isBlocked(key)) {
+            throw new ApiException(ErrorKind.RESOURCE_EXHAUSTED, "Too many failed sign-in attempts; try again in a few minutes");
+        }
+        var credentials = users.credentials(key);
+        boolean valid = credentials.isPresent()
+                ? hasher.verify(password, credentials.get().passwordHash())
+                : hasher.verifyAgainstDecoy(password);
+        if (!valid) {
+            throttle.recordFailure(key);
+            LOG.info(() -> "Failed sign-in for username '" + key + "'");
+            throw ApiException.unauthenticated("Wrong username or password");
+        }
+        throttle.recordSuccess(key);
+        UserAccount user = credentials.get().account();
+        IssuedToken token = sessions.open(user.id());
+        LOG.info(() -> "User " + user.id() + " signed in");
+        return new LoggedIn(token, user);
+    }
+
+    public void logout(Caller caller) {
+        sessions.close(caller);
+        LOG.info(() -> "User " + caller.userId() + " signed out session " + caller.sessionId());
+    }
+
+    public UserAccount get(UUID id) {
+        return users.find(id).orElseThrow(() -> ApiException.notFound("No user with id " + id));
+    }
+
+    public SearchPage search(String query, int limit, String pageToken) {
+        String prefix = UserRules.searchPrefix(query);
+        int pageSize = pageSize(limit, SEARCH_DEFAULT_LIMIT);
+        String after = pageToken == null || pageToken.isEmpty() ? "" : decodePageToken(pageToken);
+        List<UserAccount> found = users.search(prefix, after, pageSize + 1);
+        if (found.size() <= pageSize) {
+            return new SearchPage(found, "");
+        }
+        List<UserAccount> page = found.subList(0, pageSize);
+        return new SearchPage(List.copyOf(page), encodePageToken(UserRules.key(page.getLast().username())));
+    }
+
+    static int pageSize(int requested, int defaultSize) {
+        if (requested == 0) {
+            return defaultSize;
+        }
+        if (requested < 0 || requested > MAX_PAGE) {
+            throw ApiException.invalid("limit must be between 1 and " + MAX_PAGE);
+        }
+        return requested;
+    }
+
+    private static String encodePageToken(String lastKey) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(lastKey.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String decodePageToken(String token) {
+        try {
+            String key = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
+            return UserRules.searchPrefix(key);
+        } catch (IllegalArgumentException | ApiException e) {
+            throw ApiException.invalid("pageToken is not one this server issued");
+        }
+    }
+}

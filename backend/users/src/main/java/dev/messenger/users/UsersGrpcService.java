@@ -1,0 +1,81 @@
+package dev.messenger.users;
+
+import dev.messenger.api.v1.GetUserRequest;
+import dev.messenger.api.v1.GetUserResponse;
+import dev.messenger.api.v1.LoginRequest;
+import dev.messenger.api.v1.LoginResponse;
+import dev.messenger.api.v1.LogoutRequest;
+import dev.messenger.api.v1.LogoutResponse;
+import dev.messenger.api.v1.RegisterRequest;
+import dev.messenger.api.v1.RegisterResponse;
+import dev.messenger.api.v1.SearchUsersRequest;
+import dev.messenger.api.v1.SearchUsersResponse;
+import dev.messenger.api.v1.UsersServiceGrpc;
+import dev.messenger.platform.grpc.AuthInterceptor;
+import dev.messenger.platform.grpc.GrpcCalls;
+import dev.messenger.platform.service.Ids;
+import dev.messenger.platform.service.ProtoTime;
+import io.grpc.stub.StreamObserver;
+
+import java.util.Set;
+
+/** The gRPC front door of {@link UserService}. */
+final class UsersGrpcService extends UsersServiceGrpc.UsersServiceImplBase {
+    static final Set<String> PUBLIC_METHODS = Set.of(
+            UsersServiceGrpc.getRegisterMethod().getFullMethodName(),
+            UsersServiceGrpc.getLoginMethod().getFullMethodName());
+
+    private final UserService users;
+
+    UsersGrpcService(UserService users) {
+        this.users = users;
+    }
+
+    @Override
+    public void register(RegisterRequest request, StreamObserver<RegisterResponse> responses) {
+        GrpcCalls.unary(responses, "Register", () -> RegisterResponse.newBuilder()
+                .setUser(UserProtos.user(users.register(request.getUsername(), request.getDisplayName(), request.getPassword())))
+                .build());
+    }
+
+    @Override
+    public void login(LoginRequest request, StreamObserver<LoginResponse> responses) {
+        GrpcCalls.unary(responses, "Login", () -> loginResponse(users.login(request.getUsername(), request.getPassword())));
+    }
+
+    @Override
+    public void logout(LogoutRequest request, StreamObserver<LogoutResponse> responses) {
+        GrpcCalls.unary(responses, "Logout", () -> {
+            users.logout(AuthInterceptor.caller());
+            return LogoutResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void getUser(GetUserRequest request, StreamObserver<GetUserResponse> responses) {
+        GrpcCalls.unary(responses, "GetUser", () -> {
+            var id = request.getId().isEmpty() ? AuthInterceptor.caller().userId() : Ids.uuid(request.getId(), "id");
+            return GetUserResponse.newBuilder().setUser(UserProtos.user(users.get(id))).build();
+        });
+    }
+
+    @Override
+    public void searchUsers(SearchUsersRequest request, StreamObserver<SearchUsersResponse> responses) {
+        GrpcCalls.unary(responses, "SearchUsers", () -> searchResponse(
+                users.search(request.getQuery(), request.getLimit(), request.getPageToken())));
+    }
+
+    static LoginResponse loginResponse(UserService.LoggedIn loggedIn) {
+        return LoginResponse.newBuilder()
+                .setToken(loggedIn.token().token())
+                .setExpiresAt(ProtoTime.of(loggedIn.token().expiresAt()))
+                .setUser(UserProtos.user(loggedIn.user()))
+                .build();
+    }
+
+    static SearchUsersResponse searchResponse(UserService.SearchPage page) {
+        var response = SearchUsersResponse.newBuilder().setNextPageToken(page.nextPageToken());
+        page.users().forEach(user -> response.addUsers(UserProtos.user(user)));
+        return response.build();
+    }
+}

@@ -1,0 +1,51 @@
+package dev.messenger.users;
+
+import dev.messenger.platform.grpc.GrpcServices;
+import dev.messenger.platform.rest.RestAuth;
+import dev.messenger.platform.service.MessengerService;
+import dev.messenger.platform.service.Platform;
+import io.grpc.ServerServiceDefinition;
+import io.helidon.config.Config;
+import io.helidon.webserver.http.HttpService;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.List;
+
+/** The users service: registration, sessions, directory. Configured under {@code users}. */
+public final class UsersModule implements MessengerService {
+    private final UserService service;
+    private final ServerServiceDefinition grpc;
+    private final HttpService rest;
+
+    public UsersModule(Platform platform) {
+        Config config = platform.config().get("users");
+        var cost = new PasswordHasher.Cost(
+                config.get("password-hash.memory-kib").asInt().orElse(PasswordHasher.Cost.RECOMMENDED.memoryKib()),
+                config.get("password-hash.iterations").asInt().orElse(PasswordHasher.Cost.RECOMMENDED.iterations()),
+                config.get("password-hash.parallelism").asInt().orElse(PasswordHasher.Cost.RECOMMENDED.parallelism()));
+        var throttle = new LoginThrottle(
+                config.get("login.max-failures").asInt().orElse(10),
+                config.get("login.failure-window").as(Duration.class).orElse(Duration.ofMinutes(15)),
+                platform.clock());
+        this.service = new UserService(new UserRepository(platform.db()), platform.sessions(),
+                new PasswordHasher(cost, new SecureRandom()), throttle);
+        this.grpc = GrpcServices.bind(new UsersGrpcService(service), platform.sessions(), UsersGrpcService.PUBLIC_METHODS);
+        this.rest = new UsersRestService(service, new RestAuth(platform.sessions()));
+    }
+
+    @Override
+    public String name() {
+        return "users";
+    }
+
+    @Override
+    public List<ServerServiceDefinition> grpcServices() {
+        return List.of(grpc);
+    }
+
+    @Override
+    public HttpService restRoutes() {
+        return rest;
+    }
+}

@@ -1,0 +1,69 @@
+package dev.messenger.users;
+
+import dev.messenger.api.v1.GetUserResponse;
+import dev.messenger.api.v1.LoginRequest;
+import dev.messenger.api.v1.RegisterRequest;
+import dev.messenger.api.v1.RegisterResponse;
+import dev.messenger.platform.rest.Rest;
+import dev.messenger.platform.rest.RestAuth;
+import dev.messenger.platform.service.Ids;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+/** The REST front door of {@link UserService}; see openapi.yaml. */
+final class UsersRestService implements HttpService {
+    private final UserService users;
+    private final RestAuth auth;
+
+    UsersRestService(UserService users, RestAuth auth) {
+        this.users = users;
+        this.auth = auth;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.post("/users/register", this::register)
+                .post("/auth/login", this::login)
+                .post("/auth/logout", this::logout)
+                .get("/users/me", this::me)
+                .get("/users/{id}", this::getUser)
+                .get("/users", this::search);
+    }
+
+    private void register(ServerRequest req, ServerResponse res) {
+        RegisterRequest request = Rest.body(req, RegisterRequest.newBuilder(), true).build();
+        UserAccount user = users.register(request.getUsername(), request.getDisplayName(), request.getPassword());
+        Rest.send(res, Status.CREATED_201, RegisterResponse.newBuilder().setUser(UserProtos.user(user)).build());
+    }
+
+    private void login(ServerRequest req, ServerResponse res) {
+        LoginRequest request = Rest.body(req, LoginRequest.newBuilder(), true).build();
+        Rest.send(res, Status.OK_200, UsersGrpcService.loginResponse(users.login(request.getUsername(), request.getPassword())));
+    }
+
+    private void logout(ServerRequest req, ServerResponse res) {
+        users.logout(auth.caller(req));
+        res.status(Status.NO_CONTENT_204).send();
+    }
+
+    private void me(ServerRequest req, ServerResponse res) {
+        UserAccount user = users.get(auth.caller(req).userId());
+        Rest.send(res, Status.OK_200, GetUserResponse.newBuilder().setUser(UserProtos.user(user)).build());
+    }
+
+    private void getUser(ServerRequest req, ServerResponse res) {
+        auth.caller(req);
+        UserAccount user = users.get(Ids.uuid(req.path().pathParameters().get("id"), "id"));
+        Rest.send(res, Status.OK_200, GetUserResponse.newBuilder().setUser(UserProtos.user(user)).build());
+    }
+
+    private void search(ServerRequest req, ServerResponse res) {
+        auth.caller(req);
+        int limit = Math.toIntExact(Math.clamp(Rest.queryLong(req, "limit", 0), -1, UserService.MAX_PAGE + 1));
+        var page = users.search(Rest.query(req, "q").orElse(""), limit, Rest.query(req, "pageToken").orElse(""));
+        Rest.send(res, Status.OK_200, UsersGrpcService.searchResponse(page));
+    }
+}

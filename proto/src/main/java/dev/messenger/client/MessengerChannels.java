@@ -1,0 +1,48 @@
+package dev.messenger.client;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * How every client of ours (desktop app, load generator, tests) talks to the server.
+ * UNAVAILABLE is retried: Helidon 4.1.7 refuses new streams on a connection after ~8,192 calls
+ * (GOAWAY REFUSED_STREAM, the call was never processed), and sends carry a client_message_id so a
+ * retry never duplicates. Keep the Subscribe feed on a channel of its own so unary traffic cannot
+ * take its connection down.
+ */
+public final class MessengerChannels {
+    private static final int MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+
+    private MessengerChannels() {
+    }
+
+    /** A plaintext channel to {@code host:port} with the retry policy and keep-alives our server expects. */
+    public static ManagedChannel plaintext(String target) {
+        return NettyChannelBuilder.forTarget(target)
+                .usePlaintext()
+                .defaultServiceConfig(serviceConfig())
+                .enableRetry()
+                .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+                .keepAliveTime(30, TimeUnit.SECONDS)
+                .keepAliveTimeout(10, TimeUnit.SECONDS)
+                .build();
+    }
+
+    /** grpc-java's service config: retry UNAVAILABLE on every unary method of our services. */
+    static Map<String, Object> serviceConfig() {
+        Map<String, Object> retryPolicy = Map.of(
+                "maxAttempts", 5.0,
+                "initialBackoff", "0.05s",
+                "maxBackoff", "2s",
+                "backoffMultiplier", 2.0,
+                "retryableStatusCodes", List.of("UNAVAILABLE"));
+        List<Map<String, Object>> names = List.of(
+                Map.of("service", "messenger.v1.UsersService"),
+                Map.of("service", "messenger.v1.MessagesService"));
+        return Map.of("methodConfig", List.of(Map.of("name", names, "retryPolicy", retryPolicy)));
+    }
+}
