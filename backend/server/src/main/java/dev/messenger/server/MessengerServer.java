@@ -102,7 +102,7 @@ public final class MessengerServer implements AutoCloseable {
         }
 
         Optional<EmbeddedKafka> embeddedKafka = Optional.empty();
-        String bootstrap = config.get("kafka.bootstrap-servers").asString().orElse("");
+        String bootstrap = config.get("kafka.bootstrap.servers").asString().orElse("");
         if (bootstrap.isBlank()) {
             EmbeddedKafka kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), config.get("kafka.embedded.port").asInt().orElse(0));
             started.add(kafka);
@@ -152,6 +152,8 @@ public final class MessengerServer implements AutoCloseable {
 
         WebServer webServer = WebServer.builder()
                 .config(config.get("server"))
+                // Our own shutdown hook stops the server in the order that loses nothing (see close()).
+                .shutdownHook(false)
                 // Helidon leaves Nagle's algorithm on, which adds ~40 ms to sequential small calls.
                 .connectionOptions(options -> options.tcpNoDelay(true))
                 .addFeature(ObserveFeature.just(
@@ -189,7 +191,7 @@ public final class MessengerServer implements AutoCloseable {
     }
 
     private static Path dataDir(Config config) {
-        return config.get("messenger.data-dir").asString()
+        return config.get("messenger.home").asString()
                 .filter(dir -> !dir.isBlank())
                 .map(Path::of)
                 .orElse(Path.of(System.getProperty("user.home"), ".messenger"))
@@ -197,7 +199,11 @@ public final class MessengerServer implements AutoCloseable {
     }
 
     private static Set<String> enabledServices(Config config) {
-        List<String> names = config.get("messenger.services").asList(String.class).orElse(ALL_SERVICES);
+        Config node = config.get("messenger.services");
+        // A list in YAML, or "users,messages" from an environment variable.
+        List<String> names = node.isLeaf()
+                ? java.util.Arrays.stream(node.asString().get().split(",")).map(String::strip).filter(name -> !name.isEmpty()).toList()
+                : node.asList(String.class).orElse(ALL_SERVICES);
         for (String name : names) {
             if (!ALL_SERVICES.contains(name)) {
                 throw new IllegalArgumentException("Unknown service '" + name + "' in messenger.services; known: " + ALL_SERVICES);

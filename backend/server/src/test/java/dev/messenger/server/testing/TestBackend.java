@@ -58,12 +58,12 @@ public final class TestBackend implements AutoCloseable {
                 "server.host", "127.0.0.1",
                 "db.connection.url", postgres.jdbcUrl(),
                 "db.connection.username", postgres.username(),
-                "kafka.bootstrap-servers", "127.0.0.1:" + kafkaPort,
+                "kafka.bootstrap.servers", "127.0.0.1:" + kafkaPort,
                 "users.password-hash.memory-kib", "1024",
                 "users.password-hash.iterations", "1",
                 "notifications.heartbeat-interval", "PT1S",
                 "messages.outbox.poll-interval", "PT0.2S"));
-        settings.put("messenger.data-dir", dataDir.toString());
+        settings.put("messenger.home", dataDir.toString());
         settings.putAll(overrides);
         return Config.builder()
                 .sources(ConfigSources.create(settings), ConfigSources.classpath("application.yaml"))
