@@ -1,5 +1,6 @@
 package dev.messenger.users;
 
+import dev.messenger.platform.auth.Sessions;
 import dev.messenger.platform.grpc.GrpcServices;
 import dev.messenger.platform.rest.RestAuth;
 import dev.messenger.platform.service.MessengerService;
@@ -11,9 +12,20 @@ import io.helidon.webserver.http.HttpService;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /** The users service: registration, sessions, directory. Configured under {@code users}. */
 public final class UsersModule implements MessengerService {
+    private static final Logger LOG = Logger.getLogger(UsersModule.class.getName());
+    private static final Duration PURGE_INTERVAL = Duration.ofHours(1);
+
+    private final Sessions sessions;
+    private final ScheduledExecutorService purger = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("expired-session-purge").daemon().factory());
     private final UserService service;
     private final ServerServiceDefinition grpc;
     private final HttpService rest;
@@ -28,6 +40,7 @@ public final class UsersModule implements MessengerService {
                 config.get("login.max-failures").asInt().orElse(10),
                 config.get("login.failure-window").as(Duration.class).orElse(Duration.ofMinutes(15)),
                 platform.clock());
+        this.sessions = platform.sessions();
         this.service = new UserService(new UserRepository(platform.db()), platform.sessions(),
                 new PasswordHasher(cost, new SecureRandom()), throttle);
         this.grpc = GrpcServices.bind(new UsersGrpcService(service), platform.sessions(), UsersGrpcService.PUBLIC_METHODS);
@@ -47,5 +60,27 @@ public final class UsersModule implements MessengerService {
     @Override
     public HttpService restRoutes() {
         return rest;
+    }
+
+    /** Expired sessions are already refused; purging them keeps the table small. */
+    @Override
+    public void start() {
+        purger.scheduleWithFixedDelay(this::purgeExpiredSessions, 0, PURGE_INTERVAL.toMinutes(), TimeUnit.MINUTES);
+    }
+
+    private void purgeExpiredSessions() {
+        try {
+            long purged = sessions.purgeExpired();
+            if (purged > 0) {
+                LOG.info(() -> "Purged " + purged + " expired sessions");
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Could not purge expired sessions; will retry", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        purger.shutdownNow();
     }
 }
