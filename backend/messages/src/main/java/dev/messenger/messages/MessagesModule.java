@@ -5,6 +5,7 @@ import dev.messenger.platform.rest.RestAuth;
 import dev.messenger.platform.service.MessengerService;
 import dev.messenger.platform.service.Platform;
 import io.grpc.ServerServiceDefinition;
+import io.helidon.metrics.api.Counter;
 import io.helidon.webserver.http.HttpService;
 
 import java.time.Duration;
@@ -21,8 +22,13 @@ public final class MessagesModule implements MessengerService {
         var config = platform.config().get("messages");
         this.relay = new OutboxRelay(platform.db(), platform.kafka(),
                 config.get("outbox.poll-interval").as(Duration.class).orElse(Duration.ofSeconds(1)));
+        Counter sent = platform.metrics().getOrCreate(Counter.builder("messenger.messages.sent")
+                .description("Messages accepted and stored (retries of an earlier message not counted)"));
         var service = new MessageService(new MessageRepository(platform.db(), platform.kafka().messageEventsTopic()),
-                relay::wakeUp);
+                () -> {
+                    sent.increment();
+                    relay.wakeUp();
+                });
         this.grpc = GrpcServices.bind(new MessagesGrpcService(service), platform.sessions(), Set.of());
         this.rest = new MessagesRestService(service, new RestAuth(platform.sessions()));
     }

@@ -110,7 +110,7 @@ final class OutboxRelay implements AutoCloseable {
                     .addParam("batch", BATCH)
                     .execute()) {
                 rows = stream.map(row -> new Row(Rows.longValue(row, "id"), Rows.string(row, "topic"),
-                        Rows.string(row, "record_key"), (byte[]) row.column("payload").get())).toList();
+                        Rows.string(row, "record_key"), Rows.bytes(row, "payload"))).toList();
             }
             if (rows.isEmpty()) {
                 return 0;

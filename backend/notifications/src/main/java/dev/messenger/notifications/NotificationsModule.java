@@ -5,6 +5,7 @@ import dev.messenger.platform.rest.RestAuth;
 import dev.messenger.platform.service.MessengerService;
 import dev.messenger.platform.service.Platform;
 import io.grpc.ServerServiceDefinition;
+import io.helidon.metrics.api.Gauge;
 import io.helidon.webserver.http.HttpService;
 
 import java.time.Duration;
@@ -27,6 +28,8 @@ public final class NotificationsModule implements MessengerService {
                 config.get("max-feeds-per-user").asInt().orElse(10),
                 platform.clock());
         this.consumer = new MessageEventConsumer(platform.kafka(), hub);
+        platform.metrics().getOrCreate(Gauge.builder("messenger.feeds.open", subscriptions, Subscriptions::openFeeds)
+                .description("Live Subscribe streams on this instance"));
         this.grpc = GrpcServices.bind(new NotificationsGrpcService(subscriptions), platform.sessions(), Set.of());
         this.rest = new NotificationsRestService(new LongPoll(hub, repository), new RestAuth(platform.sessions()));
     }

@@ -18,6 +18,7 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.helidon.config.Config;
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.health.DbClientHealthCheck;
+import io.helidon.metrics.api.Metrics;
 import io.helidon.openapi.OpenApiFeature;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.grpc.GrpcRouting;
@@ -122,7 +123,7 @@ public final class MessengerServer implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         Sessions sessions = new Sessions(db, new Tokens(new SecureRandom()),
                 config.get("auth.token-ttl").as(Duration.class).orElse(Duration.ofDays(30)), clock);
-        Platform platform = new Platform(config, db, sessions, kafka, clock);
+        Platform platform = new Platform(config, db, sessions, kafka, clock, Metrics.globalRegistry());
 
         Thread.ofVirtual().name("ensure-topic").start(() -> {
             if (!Topics.ensure(kafka, 30_000)) {

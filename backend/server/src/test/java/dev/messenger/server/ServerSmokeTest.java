@@ -1,6 +1,8 @@
 package dev.messenger.server;
 
 import dev.messenger.api.v1.GetUserRequest;
+import dev.messenger.api.v1.MessagesServiceGrpc;
+import dev.messenger.api.v1.SendMessageRequest;
 import dev.messenger.api.v1.UsersServiceGrpc;
 import dev.messenger.server.testing.BackendExtension;
 import dev.messenger.server.testing.TestBackend;
@@ -15,21 +17,39 @@ import java.net.http.HttpResponse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+/** The one port serves gRPC, REST, health, metrics and the OpenAPI document. */
 @ExtendWith(BackendExtension.class)
 class ServerSmokeTest {
     @Test
-    void servesRestGrpcAndHealthOnOnePort(TestBackend backend) throws Exception {
+    void servesGrpcHealthMetricsAndOpenApiOnOnePort(TestBackend backend) throws Exception {
         var channel = backend.newChannel();
         try {
             TestUser alice = TestUser.create(channel, "smoke");
+            TestUser bob = TestUser.create(channel, "smoke");
             var me = alice.as(UsersServiceGrpc.newBlockingStub(channel)).getUser(GetUserRequest.getDefaultInstance()).getUser();
             assertEquals(alice.username(), me.getUsername());
+            alice.as(MessagesServiceGrpc.newBlockingStub(channel)).sendMessage(SendMessageRequest.newBuilder()
+                    .setRecipientId(bob.id().toString()).setText("hello").build());
         } finally {
             channel.shutdownNow();
         }
-        var health = backend.http().send(HttpRequest.newBuilder(URI.create(backend.baseUrl() + "/observe/health")).build(),
-                HttpResponse.BodyHandlers.ofString());
+
+        var health = get(backend, "/observe/health");
         assertEquals(200, health.statusCode());
-        assertTrue(health.body().contains("UP"), health.body());
+        assertTrue(health.body().contains("\"status\":\"UP\"") && health.body().contains("database"), health.body());
+
+        var metrics = get(backend, "/observe/metrics");
+        assertEquals(200, metrics.statusCode());
+        assertTrue(metrics.body().contains("messenger_messages_sent"), "our counter is published");
+        assertTrue(metrics.body().contains("messenger_feeds_open"), "our gauge is published");
+
+        var openApi = get(backend, "/openapi");
+        assertEquals(200, openApi.statusCode());
+        assertTrue(openApi.body().contains("/messages/send"), "the served document is our openapi.yaml");
+    }
+
+    private static HttpResponse<String> get(TestBackend backend, String path) throws Exception {
+        return backend.http().send(HttpRequest.newBuilder(URI.create(backend.baseUrl() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -1,13 +1,12 @@
 package dev.messenger.platform.auth;
 
+import dev.messenger.platform.db.Rows;
 import dev.messenger.platform.errors.ApiException;
 import io.helidon.dbclient.DbClient;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.UUID;
 
 /**
@@ -45,8 +44,8 @@ public final class Sessions {
                 .addParam("id", UUID.randomUUID())
                 .addParam("tokenHash", Tokens.hash(token))
                 .addParam("userId", userId)
-                .addParam("createdAt", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
-                .addParam("expiresAt", OffsetDateTime.ofInstant(expiresAt, ZoneOffset.UTC))
+                .addParam("createdAt", Rows.utc(now))
+                .addParam("expiresAt", Rows.utc(expiresAt))
                 .execute();
         return new IssuedToken(token, expiresAt);
     }
@@ -60,9 +59,9 @@ public final class Sessions {
                 .orElseThrow(() -> ApiException.unauthenticated("Malformed authorization header"));
         return db.execute().createGet(FIND)
                 .addParam("tokenHash", Tokens.hash(token))
-                .addParam("now", OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC))
+                .addParam("now", Rows.utc(clock.instant()))
                 .execute()
-                .map(row -> new Caller(row.column("user_id").get(UUID.class), row.column("id").get(UUID.class)))
+                .map(row -> new Caller(Rows.uuid(row, "user_id"), Rows.uuid(row, "id")))
                 .orElseThrow(() -> ApiException.unauthenticated("The session has expired or was signed out; sign in again"));
     }
 
@@ -73,7 +72,7 @@ public final class Sessions {
     /** Removes sessions past their expiry; returns how many. */
     public long purgeExpired() {
         return db.execute().createDelete(DELETE_EXPIRED)
-                .addParam("now", OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC))
+                .addParam("now", Rows.utc(clock.instant()))
                 .execute();
     }
 }

@@ -19,7 +19,7 @@ public final class MessageRows {
     }
 
     public static Message message(DbRow row) {
-        String clientMessageId = (String) row.column("client_message_id").get();
+        String clientMessageId = Rows.nullableString(row, "client_message_id");
         return Message.newBuilder()
                 .setId(Rows.longValue(row, "id"))
                 .setSenderId(Rows.uuid(row, "sender_id").toString())
