@@ -45,7 +45,10 @@ final class LongPoll {
             }
         })) {
             List<FeedMessage> page = repository.after(user, afterSeq, pageSize);
-            if (page.isEmpty() && waitSeconds > 0 && awaitEntry(arrived, Duration.ofSeconds(waitSeconds))) {
+            if (page.isEmpty() && waitSeconds > 0) {
+                // Read again whether woken or timed out: while Kafka is down no wake-up comes, but
+                // the database has every committed message.
+                awaitEntry(arrived, Duration.ofSeconds(waitSeconds));
                 page = repository.after(user, afterSeq, pageSize);
             }
             long lastSeq = page.isEmpty() ? afterSeq : page.getLast().getSeq();
@@ -57,12 +60,11 @@ final class LongPoll {
         }
     }
 
-    private static boolean awaitEntry(CompletableFuture<Void> arrived, Duration wait) throws InterruptedException {
+    private static void awaitEntry(CompletableFuture<Void> arrived, Duration wait) throws InterruptedException {
         try {
             arrived.get(wait.toMillis(), TimeUnit.MILLISECONDS);
-            return true;
         } catch (TimeoutException e) {
-            return false;
+            // Nothing arrived in time: an empty page is the answer.
         } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause());
         }

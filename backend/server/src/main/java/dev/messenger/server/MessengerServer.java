@@ -7,12 +7,14 @@ import dev.messenger.platform.auth.Tokens;
 import dev.messenger.platform.db.Database;
 import dev.messenger.platform.embedded.EmbeddedKafka;
 import dev.messenger.platform.embedded.EmbeddedPostgresServer;
+import dev.messenger.platform.grpc.HeadersBeforeCloseInterceptor;
 import dev.messenger.platform.kafka.KafkaSettings;
 import dev.messenger.platform.kafka.Topics;
 import dev.messenger.platform.rest.RestErrors;
 import dev.messenger.platform.service.MessengerService;
 import dev.messenger.platform.service.Platform;
 import dev.messenger.users.UsersModule;
+import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.helidon.config.Config;
@@ -144,7 +146,10 @@ public final class MessengerServer implements AutoCloseable {
         started.addAll(services);
 
         HealthStatusManager grpcHealth = new HealthStatusManager();
-        GrpcRouting.Builder grpc = GrpcRouting.builder().service(grpcHealth.getHealthService());
+        // Bound with the headers fix like every service: otherwise an early error (NOT_FOUND for an
+        // unknown service name) reaches grpc-java clients as INTERNAL (Helidon 4.1.7 defect 1).
+        GrpcRouting.Builder grpc = GrpcRouting.builder().service(
+                ServerInterceptors.intercept(grpcHealth.getHealthService(), new HeadersBeforeCloseInterceptor()));
         services.forEach(service -> service.grpcServices().forEach(grpc::service));
 
         HttpRouting.Builder http = HttpRouting.builder();
