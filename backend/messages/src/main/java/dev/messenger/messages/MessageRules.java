@@ -25,10 +25,18 @@ final class MessageRules {
             throw ApiException.invalid("text must be at most " + MAX_TEXT_CODE_POINTS + " characters");
         }
         TextChecks.requireStorable(text, "text");
-        if (text.isBlank()) {
+        if (text.codePoints().allMatch(MessageRules::isWhitespace)) {
             throw ApiException.invalid("text must not be only whitespace");
         }
         return text;
+    }
+
+    /**
+     * Whitespace as the contract's pattern {@code \S} means it (ECMAScript): besides what
+     * {@link String#isBlank()} counts, also no-break and other Unicode spaces and U+FEFF.
+     */
+    private static boolean isWhitespace(int codePoint) {
+        return Character.isWhitespace(codePoint) || Character.isSpaceChar(codePoint) || codePoint == '\uFEFF';
     }
 
     /** The client's idempotency key, or null when it gave none. */

@@ -162,6 +162,8 @@ public final class MessengerServer implements AutoCloseable {
                 .shutdownHook(false)
                 // Helidon leaves Nagle's algorithm on, which adds ~40 ms to sequential small calls.
                 .connectionOptions(options -> options.tcpNoDelay(true))
+                // Requests Helidon rejects before routing (e.g. over max-payload-size) get problem+json too.
+                .directHandlers(RestErrors.directHandlers())
                 .addFeature(ObserveFeature.just(
                         HealthObserver.builder()
                                 .details(true)

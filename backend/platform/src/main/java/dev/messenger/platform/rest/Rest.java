@@ -11,6 +11,9 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import jakarta.json.Json;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -22,13 +25,24 @@ import java.util.UUID;
 public final class Rest {
     public static final String JSON = "application/json";
     public static final String PROBLEM_JSON = "application/problem+json";
+    /**
+     * The largest JSON body accepted (as {@code server.max-payload-size} in application.yaml). Checked
+     * here too because Helidon enforces max-payload-size only on HTTP/1.1, not on HTTP/2 (h2c), which
+     * REST clients of this gRPC+REST port often speak.
+     */
+    public static final int MAX_BODY_BYTES = 64 * 1024;
 
     private Rest() {
     }
 
-    /** Parses the JSON body into the builder; a missing body counts as {@code {}} only when allowed. */
+    /**
+     * Parses the JSON body into the builder; a missing body counts as {@code {}} only when allowed.
+     * An empty entity ({@code Content-Length: 0}, as most clients send for a body-less POST) is a
+     * missing body, whatever its Content-Type.
+     */
     public static <B extends Message.Builder> B body(ServerRequest request, B builder, boolean bodyRequired) {
-        if (!request.content().hasEntity()) {
+        byte[] bytes = request.content().hasEntity() ? boundedEntity(request) : new byte[0];
+        if (bytes.length == 0) {
             if (bodyRequired) {
                 throw ApiException.invalid("A JSON request body is required");
             }
@@ -38,7 +52,7 @@ public final class Rest {
         if (contentType.isEmpty() || !contentType.get().test(io.helidon.common.media.type.MediaTypes.APPLICATION_JSON)) {
             throw new ApiException(ErrorKind.UNSUPPORTED_MEDIA_TYPE, "Send the body as application/json");
         }
-        String json = strictUtf8(request.content().as(byte[].class));
+        String json = strictUtf8(bytes);
         if (json.isBlank()) {
             if (bodyRequired) {
                 throw ApiException.invalid("A JSON request body is required");
@@ -56,19 +70,25 @@ public final class Rest {
 
     public static void problem(ServerResponse response, ApiException failure) {
         ErrorKind kind = failure.kind();
-        String body = Json.createObjectBuilder()
-                .add("type", kind.problemType())
-                .add("title", kind.title())
-                .add("status", kind.httpStatus())
-                .add("detail", failure.getMessage())
-                .build()
-                .toString();
         response.status(Status.create(kind.httpStatus()));
         response.header(HeaderNames.CONTENT_TYPE, PROBLEM_JSON);
         if (kind == ErrorKind.UNAUTHENTICATED) {
             response.header(HeaderNames.WWW_AUTHENTICATE, "Bearer");
         }
-        response.send(body.getBytes(StandardCharsets.UTF_8));
+        response.send(problemBody(failure));
+    }
+
+    /** The RFC 9457 problem details of a failure, as UTF-8 JSON. */
+    public static byte[] problemBody(ApiException failure) {
+        ErrorKind kind = failure.kind();
+        return Json.createObjectBuilder()
+                .add("type", kind.problemType())
+                .add("title", kind.title())
+                .add("status", kind.httpStatus())
+                .add("detail", failure.getMessage())
+                .build()
+                .toString()
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     public static Optional<String> query(ServerRequest request, String name) {
@@ -96,6 +116,26 @@ public final class Rest {
         } catch (NumberFormatException e) {
             throw ApiException.invalid("'" + name + "' must be an integer");
         }
+    }
+
+    /** The request body, at most {@link #MAX_BODY_BYTES}; PAYLOAD_TOO_LARGE (413) beyond, without reading it all. */
+    private static byte[] boundedEntity(ServerRequest request) {
+        if (request.headers().contentLength().orElse(0) > MAX_BODY_BYTES) {
+            throw tooLarge();
+        }
+        try (InputStream in = request.content().inputStream()) {
+            byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
+            if (bytes.length > MAX_BODY_BYTES) {
+                throw tooLarge();
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static ApiException tooLarge() {
+        return new ApiException(ErrorKind.PAYLOAD_TOO_LARGE, "The request body must be at most " + MAX_BODY_BYTES + " bytes");
     }
 
     private static String strictUtf8(byte[] bytes) {
