@@ -90,6 +90,9 @@ final class Feed implements FeedHub.Listener {
     void run() {
         try {
             catchUp();
+            // An immediate heartbeat tells the client the subscription is live even when there is
+            // nothing to replay, so it can show "connected" at once.
+            send(FeedEvent.newBuilder().setHeartbeat(heartbeat()).build());
             while (open.get()) {
                 FeedMessage next = queue.poll(heartbeatInterval.toMillis(), TimeUnit.MILLISECONDS);
                 if (!open.get()) {
