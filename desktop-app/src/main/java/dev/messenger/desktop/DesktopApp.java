@@ -1,0 +1,186 @@
+package dev.messenger.desktop;
+
+import atlantafx.base.theme.PrimerDark;
+import atlantafx.base.theme.PrimerLight;
+import dev.messenger.api.v1.User;
+import dev.messenger.desktop.connection.ApiErrors;
+import dev.messenger.desktop.connection.MessengerApi;
+import dev.messenger.desktop.connection.ServerConnection;
+import dev.messenger.desktop.login.LoginView;
+import dev.messenger.desktop.login.LoginViewModel;
+import dev.messenger.desktop.main.MainView;
+import dev.messenger.desktop.main.MainViewModel;
+import dev.messenger.desktop.notifications.NotificationCenter;
+import dev.messenger.desktop.session.Session;
+import dev.messenger.desktop.session.SessionStore;
+import javafx.application.Application;
+import javafx.application.Platform;
+import javafx.beans.binding.Bindings;
+import javafx.scene.Parent;
+import javafx.scene.Scene;
+import javafx.scene.control.Label;
+import javafx.scene.control.ProgressIndicator;
+import javafx.scene.layout.VBox;
+import javafx.stage.Stage;
+
+import java.time.Clock;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+
+/**
+ * One app window and what it shows: the connect screen, or the signed-in main view. Owns the
+ * executors: network work on virtual threads, UI changes through {@code Platform.runLater}.
+ */
+public final class DesktopApp {
+    private static final String STYLESHEET = Objects.requireNonNull(
+            DesktopApp.class.getResource("messenger.css")).toExternalForm();
+
+    private final Stage stage;
+    private final SessionStore store;
+    private final Function<String, MessengerApi> connect;
+    private final ExecutorService io = Executors.newVirtualThreadPerTaskExecutor();
+    private final Clock clock = Clock.systemDefaultZone();
+    private final Scene scene;
+    private final NotificationCenter notifications;
+    private MainViewModel main;
+
+    public DesktopApp(Stage stage, SessionStore store) {
+        this(stage, store, ServerConnection::new);
+    }
+
+    DesktopApp(Stage stage, SessionStore store, Function<String, MessengerApi> connect) {
+        this.stage = stage;
+        this.store = store;
+        this.connect = connect;
+        applyTheme(store.darkTheme());
+        this.scene = new Scene(new VBox(), 1100, 720);
+        scene.getStylesheets().add(STYLESHEET);
+        this.notifications = new NotificationCenter(stage, this::openFromNotification);
+        stage.setScene(scene);
+        stage.setMinWidth(720);
+        stage.setMinHeight(480);
+        stage.setTitle("Messenger");
+        stage.focusedProperty().addListener((obs, was, focused) -> {
+            if (main != null) {
+                if (focused) {
+                    main.windowFocusGained();
+                } else {
+                    main.windowFocused().set(false);
+                }
+            }
+        });
+    }
+
+    /** Signs in with the remembered session if there is one, otherwise shows the connect screen. */
+    public void start() {
+        store.savedSession().ifPresentOrElse(this::resume, () -> showLogin(""));
+        stage.show();
+    }
+
+    private void resume(SessionStore.Saved saved) {
+        show(signingIn(saved.serverAddress()));
+        MessengerApi api = connect.apply(saved.serverAddress());
+        api.useToken(saved.token());
+        io.execute(() -> {
+            try {
+                User me = api.me();
+                Platform.runLater(() -> showMain(api, new Session(saved.serverAddress(), saved.token(), me)));
+            } catch (RuntimeException e) {
+                api.close();
+                String message = ApiErrors.isSignedOut(e) ? "Your session has ended; sign in again." : ApiErrors.describe(e, saved.serverAddress());
+                if (ApiErrors.isSignedOut(e)) {
+                    store.forgetToken();
+                }
+                Platform.runLater(() -> showLogin(message));
+            }
+        });
+    }
+
+    private void showLogin(String message) {
+        main = null;
+        stage.titleProperty().unbind();
+        stage.setTitle("Messenger");
+        LoginViewModel login = new LoginViewModel(store.lastServer(), connect, io, Platform::runLater, this::signedIn);
+        login.error().set(message);
+        show(new LoginView(login));
+    }
+
+    private void signedIn(MessengerApi api, Session session) {
+        store.remember(session);
+        showMain(api, session);
+    }
+
+    private void showMain(MessengerApi api, Session session) {
+        main = new MainViewModel(session, api, io, Platform::runLater, clock, notifications::show, this::sessionEnded);
+        main.windowFocused().set(stage.isFocused());
+        MainView view = new MainView(main, clock, store.darkTheme(), this::switchTheme, this::signOut);
+        MainViewModel current = main;
+        stage.titleProperty().bind(Bindings.createStringBinding(() -> current.totalUnread().get() > 0
+                ? "Messenger (" + current.totalUnread().get() + ")" : "Messenger", current.totalUnread()));
+        show(view);
+        main.start();
+    }
+
+    private void signOut() {
+        MainViewModel current = main;
+        if (current == null) {
+            return;
+        }
+        store.forgetToken();
+        current.signOut(() -> {
+            current.close();
+            notifications.closeAll();
+            showLogin("");
+        });
+    }
+
+    private void sessionEnded() {
+        MainViewModel current = main;
+        if (current != null) {
+            current.close();
+        }
+        store.forgetToken();
+        notifications.closeAll();
+        showLogin("Your session has ended; sign in again.");
+    }
+
+    private void openFromNotification(String peerId) {
+        if (main != null) {
+            main.openConversation(peerId);
+        }
+        stage.setIconified(false);
+        stage.toFront();
+        stage.requestFocus();
+    }
+
+    private void switchTheme(boolean dark) {
+        store.setDarkTheme(dark);
+        applyTheme(dark);
+    }
+
+    private static void applyTheme(boolean dark) {
+        Application.setUserAgentStylesheet(dark ? new PrimerDark().getUserAgentStylesheet() : new PrimerLight().getUserAgentStylesheet());
+    }
+
+    private Parent signingIn(String server) {
+        Label label = new Label("Signing in to " + server + "…");
+        VBox box = new VBox(12, new ProgressIndicator(), label);
+        box.setAlignment(javafx.geometry.Pos.CENTER);
+        return box;
+    }
+
+    private void show(Parent root) {
+        scene.setRoot(root);
+    }
+
+    /** Stops the feed and background work; the window stays as it is. */
+    public void close() {
+        if (main != null) {
+            main.close();
+        }
+        notifications.closeAll();
+        io.shutdownNow();
+    }
+}

@@ -1,0 +1,163 @@
+package dev.messenger.desktop.connection;
+
+import dev.messenger.api.v1.GetHistoryRequest;
+import dev.messenger.api.v1.GetHistoryResponse;
+import dev.messenger.api.v1.GetUserRequest;
+import dev.messenger.api.v1.ListConversationsRequest;
+import dev.messenger.api.v1.ListConversationsResponse;
+import dev.messenger.api.v1.LoginRequest;
+import dev.messenger.api.v1.LoginResponse;
+import dev.messenger.api.v1.LogoutRequest;
+import dev.messenger.api.v1.MarkReadRequest;
+import dev.messenger.api.v1.MarkReadResponse;
+import dev.messenger.api.v1.MessagesServiceGrpc;
+import dev.messenger.api.v1.RegisterRequest;
+import dev.messenger.api.v1.SearchUsersRequest;
+import dev.messenger.api.v1.SendMessageRequest;
+import dev.messenger.api.v1.SendMessageResponse;
+import dev.messenger.api.v1.User;
+import dev.messenger.api.v1.UsersServiceGrpc;
+import dev.messenger.client.MessengerChannels;
+import io.grpc.CallCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The one place that talks to the server: owns the channel for unary calls, the session token
+ * sent with them, and the live feed (on a channel of its own, so unary traffic can never take the
+ * feed's connection down).
+ */
+public final class ServerConnection implements MessengerApi, AutoCloseable {
+    private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+    private static final Duration CALL_DEADLINE = Duration.ofSeconds(15);
+
+    private final String address;
+    private final ManagedChannel channel;
+    private volatile String token;
+    private FeedSubscription feed;
+
+    public ServerConnection(String address) {
+        this.address = address;
+        this.channel = MessengerChannels.plaintext(address);
+    }
+
+    @Override
+    public String serverAddress() {
+        return address;
+    }
+
+    @Override
+    public void useToken(String token) {
+        this.token = token;
+    }
+
+    private UsersServiceGrpc.UsersServiceBlockingStub users() {
+        return UsersServiceGrpc.newBlockingStub(channel)
+                .withCallCredentials(credentials())
+                .withDeadlineAfter(CALL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private MessagesServiceGrpc.MessagesServiceBlockingStub messages() {
+        return MessagesServiceGrpc.newBlockingStub(channel)
+                .withCallCredentials(credentials())
+                .withDeadlineAfter(CALL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    CallCredentials credentials() {
+        return new CallCredentials() {
+            @Override
+            public void applyRequestMetadata(RequestInfo info, Executor executor, MetadataApplier applier) {
+                Metadata headers = new Metadata();
+                String current = token;
+                if (current != null) {
+                    headers.put(AUTHORIZATION, "Bearer " + current);
+                }
+                applier.apply(headers);
+            }
+        };
+    }
+
+    @Override
+    public User register(String username, String displayName, String password) {
+        return users().register(RegisterRequest.newBuilder()
+                .setUsername(username).setDisplayName(displayName).setPassword(password).build()).getUser();
+    }
+
+    @Override
+    public LoginResponse login(String username, String password) {
+        LoginResponse response = users().login(LoginRequest.newBuilder().setUsername(username).setPassword(password).build());
+        token = response.getToken();
+        return response;
+    }
+
+    @Override
+    public void logout() {
+        users().logout(LogoutRequest.getDefaultInstance());
+        token = null;
+    }
+
+    @Override
+    public User me() {
+        return users().getUser(GetUserRequest.getDefaultInstance()).getUser();
+    }
+
+    @Override
+    public User user(String id) {
+        return users().getUser(GetUserRequest.newBuilder().setId(id).build()).getUser();
+    }
+
+    @Override
+    public List<User> searchUsers(String prefix) {
+        return users().searchUsers(SearchUsersRequest.newBuilder().setQuery(prefix).setLimit(20).build()).getUsersList();
+    }
+
+    @Override
+    public ListConversationsResponse conversations() {
+        return messages().listConversations(ListConversationsRequest.newBuilder().setLimit(100).build());
+    }
+
+    @Override
+    public GetHistoryResponse history(String peerId, long beforeId, int limit) {
+        return messages().getHistory(GetHistoryRequest.newBuilder()
+                .setPeerId(peerId).setBeforeId(beforeId).setLimit(limit).build());
+    }
+
+    @Override
+    public SendMessageResponse send(String recipientId, String text, String clientMessageId) {
+        return messages().sendMessage(SendMessageRequest.newBuilder()
+                .setRecipientId(recipientId).setText(text).setClientMessageId(clientMessageId).build());
+    }
+
+    @Override
+    public MarkReadResponse markRead(String peerId, long upToMessageId) {
+        return messages().markRead(MarkReadRequest.newBuilder().setPeerId(peerId).setUpToMessageId(upToMessageId).build());
+    }
+
+    @Override
+    public synchronized LiveFeed subscribe(long afterSeq, FeedListener listener) {
+        if (feed != null) {
+            feed.close();
+        }
+        feed = new FeedSubscription(address, this::credentials, afterSeq, listener, Duration.ofSeconds(45));
+        feed.start();
+        return feed;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (feed != null) {
+            feed.close();
+        }
+        channel.shutdownNow();
+        try {
+            channel.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

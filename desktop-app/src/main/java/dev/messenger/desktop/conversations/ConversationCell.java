@@ -1,0 +1,73 @@
+package dev.messenger.desktop.conversations;
+
+import dev.messenger.api.v1.Message;
+import javafx.geometry.Pos;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListCell;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+
+import java.time.Clock;
+import java.time.Instant;
+
+/** A sidebar row: avatar, name, time, last message preview, unread badge. */
+public final class ConversationCell extends ListCell<ConversationItem> {
+    private final String myId;
+    private final Clock clock;
+
+    public ConversationCell(String myId, Clock clock) {
+        this.myId = myId;
+        this.clock = clock;
+        getStyleClass().add("conversation-cell");
+        // Let the list decide the width; otherwise a long preview widens the cell past the sidebar.
+        setPrefWidth(0);
+    }
+
+    @Override
+    protected void updateItem(ConversationItem item, boolean empty) {
+        super.updateItem(item, empty);
+        if (empty || item == null) {
+            setGraphic(null);
+            setText(null);
+            return;
+        }
+        Label name = new Label(item.peer().getDisplayName());
+        name.getStyleClass().add("conversation-name");
+        name.setMinWidth(0);
+        Message last = item.lastMessage().get();
+        Label time = new Label(last == null ? "" : TimeFormat.shortTime(
+                Instant.ofEpochSecond(last.getSentAt().getSeconds()), clock));
+        time.getStyleClass().add("conversation-time");
+        time.setMinWidth(Region.USE_PREF_SIZE);
+        Region gap = new Region();
+        HBox.setHgrow(gap, Priority.ALWAYS);
+        HBox top = new HBox(6, name, gap, time);
+        top.setAlignment(Pos.CENTER_LEFT);
+
+        String preview = last == null ? "No messages yet"
+                : (last.getSenderId().equals(myId) ? "You: " : "") + last.getText().replaceAll("\\s+", " ");
+        Label previewLabel = new Label(preview);
+        previewLabel.getStyleClass().add("conversation-preview");
+        previewLabel.setMaxWidth(Double.MAX_VALUE);
+        previewLabel.setMinWidth(0);
+        HBox.setHgrow(previewLabel, Priority.ALWAYS);
+        HBox bottom = new HBox(6, previewLabel);
+        bottom.setAlignment(Pos.CENTER_LEFT);
+        int unread = item.unread().get();
+        if (unread > 0) {
+            Label badge = new Label(unread > 99 ? "99+" : Integer.toString(unread));
+            badge.getStyleClass().add("unread-badge");
+            bottom.getChildren().add(badge);
+        }
+        VBox text = new VBox(2, top, bottom);
+        HBox.setHgrow(text, Priority.ALWAYS);
+        text.setMinWidth(0);
+        HBox row = new HBox(10, new Avatar(item.peer(), 40), text);
+        row.setAlignment(Pos.CENTER_LEFT);
+        setText(null);
+        setGraphic(row);
+        setAccessibleText(item.peer().getDisplayName() + (unread > 0 ? ", " + unread + " unread" : ""));
+    }
+}

@@ -1,0 +1,53 @@
+package dev.messenger.desktop.conversations;
+
+import dev.messenger.api.v1.Message;
+import dev.messenger.api.v1.User;
+import javafx.beans.Observable;
+import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleIntegerProperty;
+import javafx.beans.property.SimpleObjectProperty;
+
+import java.util.Comparator;
+
+/** One row of the sidebar: a peer, the latest message and how many of theirs are unread. */
+public final class ConversationItem {
+    /** Most recent activity first; a conversation just started (no message yet) on top. */
+    public static final Comparator<ConversationItem> BY_ACTIVITY = Comparator.comparingLong(ConversationItem::activityKey).reversed();
+
+    private final User peer;
+    private final ObjectProperty<Message> lastMessage = new SimpleObjectProperty<>();
+    private final IntegerProperty unread = new SimpleIntegerProperty();
+
+    public ConversationItem(User peer, Message lastMessage, int unread) {
+        this.peer = peer;
+        this.lastMessage.set(lastMessage);
+        this.unread.set(unread);
+    }
+
+    public User peer() {
+        return peer;
+    }
+
+    public String peerId() {
+        return peer.getId();
+    }
+
+    public ObjectProperty<Message> lastMessage() {
+        return lastMessage;
+    }
+
+    public IntegerProperty unread() {
+        return unread;
+    }
+
+    /** What a sorted list must watch to stay sorted. */
+    public Observable[] sortKeys() {
+        return new Observable[]{lastMessage, unread};
+    }
+
+    private long activityKey() {
+        Message last = lastMessage.get();
+        return last == null ? Long.MAX_VALUE : last.getId();
+    }
+}

@@ -1,0 +1,115 @@
+package dev.messenger.desktop.login;
+
+import atlantafx.base.theme.Styles;
+import javafx.beans.binding.Bindings;
+import javafx.beans.binding.StringBinding;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.control.Button;
+import javafx.scene.control.Hyperlink;
+import javafx.scene.control.Label;
+import javafx.scene.control.PasswordField;
+import javafx.scene.control.ProgressIndicator;
+import javafx.scene.control.TextField;
+import javafx.scene.layout.StackPane;
+import javafx.scene.layout.VBox;
+
+/** The connect screen: a centred card; binds to a {@link LoginViewModel}. */
+public final class LoginView extends StackPane {
+    public LoginView(LoginViewModel model) {
+        getStyleClass().add("login-view");
+
+        Label title = new Label("Messenger");
+        title.getStyleClass().add(Styles.TITLE_1);
+        Label subtitle = new Label();
+        subtitle.getStyleClass().add(Styles.TEXT_MUTED);
+        subtitle.textProperty().bind(Bindings.when(model.registering())
+                .then("Create an account on your server").otherwise("Sign in to your server"));
+
+        TextField server = field("server", "Server (host:port)", model.server());
+        TextField username = field("username", "Username", model.username());
+        TextField displayName = field("displayName", "Display name (optional)", model.displayName());
+        displayName.visibleProperty().bind(model.registering());
+        displayName.managedProperty().bind(model.registering());
+        PasswordField password = new PasswordField();
+        password.setId("password");
+        password.setPromptText("Password");
+        password.textProperty().bindBidirectional(model.password());
+        password.setOnAction(event -> model.submit());
+        username.setOnAction(event -> password.requestFocus());
+        server.setOnAction(event -> username.requestFocus());
+
+        Label error = new Label();
+        error.setId("loginError");
+        error.setWrapText(true);
+        error.getStyleClass().add(Styles.DANGER);
+        error.textProperty().bind(model.error());
+        error.managedProperty().bind(model.error().isNotEmpty());
+        error.visibleProperty().bind(model.error().isNotEmpty());
+
+        Button submit = new Button();
+        submit.setId("submit");
+        submit.textProperty().bind(Bindings.when(model.registering()).then("Create account").otherwise("Sign in"));
+        submit.getStyleClass().add(Styles.ACCENT);
+        submit.setMaxWidth(Double.MAX_VALUE);
+        submit.setDefaultButton(true);
+        submit.disableProperty().bind(model.canSubmit().not());
+        submit.setOnAction(event -> model.submit());
+        ProgressIndicator progress = new ProgressIndicator();
+        progress.setPrefSize(20, 20);
+        progress.visibleProperty().bind(model.busy());
+        progress.managedProperty().bind(model.busy());
+
+        Hyperlink toggle = new Hyperlink();
+        toggle.setId("toggleMode");
+        toggle.textProperty().bind(Bindings.when(model.registering())
+                .then("Already have an account? Sign in").otherwise("New here? Create an account"));
+        toggle.setOnAction(event -> model.registering().set(!model.registering().get()));
+
+        VBox card = new VBox(8,
+                title, subtitle,
+                labelled("Server", server, model.serverProblem()),
+                labelled("Username", username, model.usernameProblem()),
+                labelled("Display name", displayName, null),
+                labelled("Password", password, model.passwordProblem()),
+                error, submit, progress, toggle);
+        card.getStyleClass().add("login-card");
+        card.setPadding(new Insets(32));
+        card.setMaxWidth(380);
+        card.setMaxHeight(VBox.USE_PREF_SIZE);
+        card.setAlignment(Pos.CENTER_LEFT);
+        getChildren().add(card);
+        setAlignment(Pos.CENTER);
+        javafx.application.Platform.runLater(() -> (model.server().get().isBlank() ? server : username).requestFocus());
+    }
+
+    private static TextField field(String id, String prompt, javafx.beans.property.StringProperty property) {
+        TextField field = new TextField();
+        field.setId(id);
+        field.setPromptText(prompt);
+        field.textProperty().bindBidirectional(property);
+        return field;
+    }
+
+    /** A field with its label above and its inline problem below. */
+    private static VBox labelled(String label, javafx.scene.control.Control field, StringBinding problem) {
+        Label caption = new Label(label);
+        caption.getStyleClass().add(Styles.TEXT_SMALL);
+        caption.setLabelFor(field);
+        VBox box = new VBox(3, caption, field);
+        box.visibleProperty().bind(field.visibleProperty());
+        box.managedProperty().bind(field.managedProperty());
+        if (problem != null) {
+            Label hint = new Label();
+            hint.textProperty().bind(problem);
+            hint.getStyleClass().addAll(Styles.TEXT_SMALL, Styles.DANGER);
+            hint.managedProperty().bind(problem.isNotEmpty());
+            hint.visibleProperty().bind(problem.isNotEmpty());
+            box.getChildren().add(hint);
+            if (field instanceof TextField text) {
+                problem.addListener((obs, was, now) -> text.pseudoClassStateChanged(Styles.STATE_DANGER, !now.isEmpty()));
+            }
+        }
+        return box;
+    }
+}

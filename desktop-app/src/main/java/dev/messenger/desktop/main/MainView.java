@@ -1,0 +1,200 @@
+package dev.messenger.desktop.main;
+
+import atlantafx.base.theme.Styles;
+import dev.messenger.api.v1.User;
+import dev.messenger.desktop.chat.ChatView;
+import dev.messenger.desktop.connection.ConnectionStatus;
+import dev.messenger.desktop.conversations.Avatar;
+import dev.messenger.desktop.conversations.ConversationCell;
+import dev.messenger.desktop.conversations.ConversationItem;
+import javafx.beans.binding.Bindings;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.control.CheckMenuItem;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListCell;
+import javafx.scene.control.ListView;
+import javafx.scene.control.MenuButton;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.SeparatorMenuItem;
+import javafx.scene.control.TextField;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCodeCombination;
+import javafx.scene.input.KeyCombination;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.StackPane;
+import javafx.scene.layout.VBox;
+import javafx.scene.shape.Circle;
+
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/** The signed-in window: sidebar (me, status, search, conversations) and the open conversation. */
+public final class MainView extends BorderPane {
+    private final MainViewModel model;
+    private final Clock clock;
+    private final Map<String, ChatView> chatViews = new HashMap<>();
+    private final TextField search = new TextField();
+
+    /**
+     * @param darkTheme   whether the dark theme is on, and told when the user switches it
+     * @param onSignOut   the user chose Sign out
+     */
+    public MainView(MainViewModel model, Clock clock, boolean darkTheme, Consumer<Boolean> onThemeChange, Runnable onSignOut) {
+        this.model = model;
+        this.clock = clock;
+        getStyleClass().add("main-view");
+        setLeft(sidebar(darkTheme, onThemeChange, onSignOut));
+        Label placeholder = new Label("Select a conversation, or search for someone to write to.");
+        placeholder.getStyleClass().add(Styles.TEXT_MUTED);
+        StackPane empty = new StackPane(placeholder);
+        empty.getStyleClass().add("chat-placeholder");
+        setCenter(empty);
+        model.openChat().addListener((obs, was, chat) -> {
+            if (chat == null) {
+                setCenter(empty);
+                return;
+            }
+            ChatView view = chatViews.computeIfAbsent(chat.peer().getId(), id -> new ChatView(chat, clock));
+            setCenter(view);
+            view.focusComposer();
+        });
+        sceneProperty().addListener((obs, was, scene) -> {
+            if (scene != null) {
+                scene.getAccelerators().put(new KeyCodeCombination(KeyCode.K, KeyCombination.SHORTCUT_DOWN), search::requestFocus);
+            }
+        });
+    }
+
+    private VBox sidebar(boolean darkTheme, Consumer<Boolean> onThemeChange, Runnable onSignOut) {
+        User me = model.me();
+        Label name = new Label(me.getDisplayName());
+        name.getStyleClass().add(Styles.TEXT_BOLD);
+        Circle dot = new Circle(4);
+        dot.getStyleClass().add("status-dot");
+        Label status = new Label();
+        status.setId("connectionStatus");
+        status.getStyleClass().add(Styles.TEXT_SMALL);
+        status.textProperty().bind(Bindings.createStringBinding(() -> model.status().get().label(), model.status()));
+        model.status().addListener((obs, was, now) -> updateStatusStyle(dot, now));
+        updateStatusStyle(dot, model.status().get());
+        HBox statusRow = new HBox(6, dot, status);
+        statusRow.setAlignment(Pos.CENTER_LEFT);
+
+        CheckMenuItem dark = new CheckMenuItem("Dark theme");
+        dark.setSelected(darkTheme);
+        dark.selectedProperty().addListener((obs, was, now) -> onThemeChange.accept(now));
+        MenuItem signOut = new MenuItem("Sign out");
+        signOut.setId("signOut");
+        signOut.setOnAction(event -> onSignOut.run());
+        MenuButton menu = new MenuButton("☰", null, dark, new SeparatorMenuItem(), signOut);
+        menu.setId("menu");
+        menu.getStyleClass().addAll(Styles.FLAT, Styles.BUTTON_ICON);
+        Region gap = new Region();
+        HBox.setHgrow(gap, Priority.ALWAYS);
+        HBox header = new HBox(10, new Avatar(me, 36), new VBox(1, name, statusRow), gap, menu);
+        header.setAlignment(Pos.CENTER_LEFT);
+        header.setPadding(new Insets(12));
+
+        search.setId("search");
+        search.setPromptText("Search people (Ctrl+K)");
+        search.textProperty().bindBidirectional(model.searchQuery());
+        search.setOnKeyPressed(event -> {
+            if (event.getCode() == KeyCode.ESCAPE) {
+                model.searchQuery().set("");
+            }
+        });
+        VBox.setMargin(search, new Insets(0, 12, 8, 12));
+
+        ListView<ConversationItem> conversations = new ListView<>(model.conversations());
+        conversations.setId("conversations");
+        conversations.setCellFactory(list -> new ConversationCell(me.getId(), clock));
+        conversations.getSelectionModel().selectedItemProperty().addListener((obs, was, now) -> {
+            if (now != null) {
+                model.selected().set(now);
+            }
+        });
+        model.selected().addListener((obs, was, now) -> {
+            if (now != null && conversations.getSelectionModel().getSelectedItem() != now) {
+                conversations.getSelectionModel().select(now);
+            }
+        });
+        Label noConversations = new Label("No conversations yet.\nSearch for someone above.");
+        noConversations.getStyleClass().add(Styles.TEXT_MUTED);
+        conversations.setPlaceholder(noConversations);
+
+        ListView<User> results = new ListView<>(model.searchResults());
+        results.setId("searchResults");
+        results.setCellFactory(list -> new UserCell());
+        results.setOnMouseClicked(event -> openResult(results));
+        results.setOnKeyPressed(event -> {
+            if (event.getCode() == KeyCode.ENTER) {
+                openResult(results);
+            }
+        });
+        Label nobody = new Label("Nobody found");
+        nobody.getStyleClass().add(Styles.TEXT_MUTED);
+        results.setPlaceholder(nobody);
+        search.setOnAction(event -> {
+            if (!model.searchResults().isEmpty()) {
+                model.openConversationWith(model.searchResults().getFirst());
+            }
+        });
+        var searching = model.searchQuery().isNotEmpty();
+        results.visibleProperty().bind(searching);
+        conversations.visibleProperty().bind(searching.not());
+        StackPane lists = new StackPane(conversations, results);
+        VBox.setVgrow(lists, Priority.ALWAYS);
+
+        Label problem = new Label();
+        problem.setWrapText(true);
+        problem.getStyleClass().addAll(Styles.TEXT_SMALL, Styles.DANGER);
+        problem.textProperty().bind(model.problem());
+        problem.managedProperty().bind(model.problem().isNotEmpty());
+        problem.setPadding(new Insets(0, 12, 8, 12));
+
+        VBox sidebar = new VBox(header, search, problem, lists);
+        sidebar.getStyleClass().add("sidebar");
+        sidebar.setPrefWidth(320);
+        sidebar.setMinWidth(260);
+        return sidebar;
+    }
+
+    private void openResult(ListView<User> results) {
+        User user = results.getSelectionModel().getSelectedItem();
+        if (user != null) {
+            model.openConversationWith(user);
+        }
+    }
+
+    private static void updateStatusStyle(Circle dot, ConnectionStatus status) {
+        dot.getStyleClass().removeAll("connected", "reconnecting", "offline");
+        dot.getStyleClass().add(switch (status) {
+            case CONNECTED -> "connected";
+            case CONNECTING, RECONNECTING -> "reconnecting";
+            case OFFLINE -> "offline";
+        });
+    }
+
+    /** A search result: avatar, display name, @username. */
+    private static final class UserCell extends ListCell<User> {
+        @Override
+        protected void updateItem(User user, boolean empty) {
+            super.updateItem(user, empty);
+            if (empty || user == null) {
+                setGraphic(null);
+                return;
+            }
+            Label handle = new Label("@" + user.getUsername());
+            handle.getStyleClass().add(Styles.TEXT_MUTED);
+            HBox row = new HBox(10, new Avatar(user, 32), new VBox(0, new Label(user.getDisplayName()), handle));
+            row.setAlignment(Pos.CENTER_LEFT);
+            setGraphic(row);
+        }
+    }
+}

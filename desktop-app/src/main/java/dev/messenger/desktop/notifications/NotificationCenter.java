@@ -1,0 +1,153 @@
+package dev.messenger.desktop.notifications;
+
+import atlantafx.base.theme.Styles;
+import dev.messenger.desktop.conversations.Avatar;
+import javafx.animation.PauseTransition;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.geometry.Rectangle2D;
+import javafx.scene.Scene;
+import javafx.scene.control.Label;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.VBox;
+import javafx.scene.paint.Color;
+import javafx.stage.Screen;
+import javafx.stage.Stage;
+import javafx.stage.StageStyle;
+import javafx.stage.Window;
+import javafx.util.Duration;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Popups for new messages in the corner of the screen: stacked, newest at the bottom, hidden after
+ * a few seconds; a click opens the conversation. At most {@value #MAX_VISIBLE} at once: a burst
+ * (e.g. catching up after sleep) becomes one summary instead of a flood.
+ */
+public final class NotificationCenter {
+    static final int MAX_VISIBLE = 3;
+    private static final double WIDTH = 340;
+    private static final double GAP = 2;
+    private static final double SHADOW = 8;
+    private static final Duration SHOW_FOR = Duration.seconds(6);
+
+    private final Window owner;
+    private final Consumer<String> openConversation;
+    private final List<Stage> visible = new ArrayList<>();
+    private Stage summary;
+    private int summarized;
+
+    /** @param openConversation told the sender's user id when a popup is clicked */
+    public NotificationCenter(Window owner, Consumer<String> openConversation) {
+        this.owner = owner;
+        this.openConversation = openConversation;
+    }
+
+    /** Shows a popup; call on the JavaFX thread. */
+    public void show(Notification notification) {
+        if (visible.size() >= MAX_VISIBLE) {
+            summarized++;
+            showSummary();
+            return;
+        }
+        Label name = new Label(notification.sender().getDisplayName());
+        name.getStyleClass().add(Styles.TEXT_BOLD);
+        Label preview = new Label(notification.preview());
+        preview.setWrapText(true);
+        preview.setMaxWidth(WIDTH - 90);
+        preview.getStyleClass().add("toast-preview");
+        HBox content = new HBox(10, new Avatar(notification.sender(), 36), new VBox(2, name, preview));
+        content.setAlignment(Pos.TOP_LEFT);
+        Stage toast = toastStage(content, "toast");
+        content.getParent().setOnMouseClicked(event -> {
+            openConversation.accept(notification.sender().getId());
+            close(toast);
+        });
+        visible.add(toast);
+        toast.show();
+        layout();
+        PauseTransition hide = new PauseTransition(SHOW_FOR);
+        hide.setOnFinished(event -> close(toast));
+        hide.play();
+    }
+
+    private void showSummary() {
+        Label text = new Label(summarized + " more new " + (summarized == 1 ? "message" : "messages"));
+        text.getStyleClass().add(Styles.TEXT_BOLD);
+        if (summary == null) {
+            summary = toastStage(text, "toast-summary");
+            Stage shown = summary;
+            shown.getScene().getRoot().setOnMouseClicked(event -> close(shown));
+            summary.show();
+            PauseTransition hide = new PauseTransition(SHOW_FOR);
+            hide.setOnFinished(event -> close(shown));
+            hide.play();
+        } else {
+            VBox card = (VBox) ((VBox) summary.getScene().getRoot()).getChildren().getFirst();
+            card.getChildren().setAll(text);
+        }
+        layout();
+    }
+
+    private Stage toastStage(javafx.scene.Node content, String styleClass) {
+        VBox card = new VBox(content);
+        card.getStyleClass().addAll("toast", styleClass);
+        card.setPadding(new Insets(12));
+        // A transparent margin so the card's shadow is not cut off at the window's edge.
+        VBox root = new VBox(card);
+        root.setPadding(new Insets(SHADOW));
+        root.setStyle("-fx-background-color: transparent;");
+        root.setPrefWidth(WIDTH + 2 * SHADOW);
+        Scene scene = new Scene(root);
+        scene.setFill(Color.TRANSPARENT);
+        if (owner.getScene() != null) {
+            scene.getStylesheets().setAll(owner.getScene().getStylesheets());
+        }
+        Stage stage = new Stage(StageStyle.TRANSPARENT);
+        stage.initOwner(owner);
+        stage.setAlwaysOnTop(true);
+        stage.setScene(scene);
+        return stage;
+    }
+
+    private void close(Stage toast) {
+        toast.hide();
+        if (toast == summary) {
+            summary = null;
+            summarized = 0;
+        }
+        visible.remove(toast);
+        layout();
+    }
+
+    /** Stacks the popups upward from the bottom-right corner of the screen the app is on. */
+    private void layout() {
+        Rectangle2D bounds = Screen.getScreensForRectangle(owner.getX(), owner.getY(), 1, 1).stream()
+                .findFirst().orElse(Screen.getPrimary()).getVisualBounds();
+        double bottom = bounds.getMaxY() - GAP;
+        List<Stage> stack = new ArrayList<>(visible);
+        if (summary != null) {
+            stack.add(summary);
+        }
+        for (Stage toast : stack.reversed()) {
+            double height = toast.getHeight() > 0 ? toast.getHeight() : 80;
+            toast.setX(bounds.getMaxX() - WIDTH - 2 * SHADOW - GAP);
+            toast.setY(bottom - height);
+            bottom -= height + GAP;
+        }
+    }
+
+    /** Popups on screen now (for tests and for closing at sign-out). */
+    public int visibleCount() {
+        return visible.size() + (summary == null ? 0 : 1);
+    }
+
+    public void closeAll() {
+        new ArrayList<>(visible).forEach(this::close);
+        if (summary != null) {
+            close(summary);
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package dev.messenger.desktop.chat;
+
+import dev.messenger.api.v1.Message;
+import dev.messenger.api.v1.User;
+import dev.messenger.desktop.FakeApi;
+import io.grpc.Status;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ChatViewModelTest {
+    private final User me = FakeApi.user("me", "me");
+    private final User peer = FakeApi.user("peer", "peer");
+    private final FakeApi api = new FakeApi(me);
+    private final List<Long> readMarks = new ArrayList<>();
+    private final ChatViewModel chat = new ChatViewModel(me, peer, api, Runnable::run, Runnable::run,
+            Clock.systemUTC(), readMarks::add);
+
+    @Test
+    void opensOnTheNewestPageOldestFirstAndPagesBackwards() {
+        for (int i = 1; i <= 120; i++) {
+            api.store(i % 2 == 0 ? "me" : "peer", i % 2 == 0 ? "peer" : "me", "m" + i, "");
+        }
+        chat.open();
+        assertEquals(ChatViewModel.PAGE, chat.items().size());
+        assertEquals("m71", chat.items().getFirst().text());
+        assertEquals("m120", chat.items().getLast().text());
+        assertTrue(chat.hasOlder().get());
+
+        chat.loadOlder();
+        assertEquals(100, chat.items().size());
+        assertEquals("m21", chat.items().getFirst().text());
+        chat.loadOlder();
+        assertEquals(120, chat.items().size());
+        assertEquals("m1", chat.items().getFirst().text());
+        assertFalse(chat.hasOlder().get());
+        chat.loadOlder();
+        assertEquals(120, chat.items().size(), "nothing more to load");
+        for (int i = 1; i < chat.items().size(); i++) {
+            assertTrue(chat.items().get(i - 1).id() < chat.items().get(i).id(), "oldest first, no repeats");
+        }
+    }
+
+    @Test
+    void openingMarksTheNewestIncomingMessageRead() {
+        api.store("peer", "me", "hello", "");
+        Message newest = api.store("peer", "me", "are you there?", "");
+        api.store("me", "peer", "yes", "c1");
+        chat.open();
+        assertEquals(List.of(newest.getId()), readMarks);
+        assertEquals(List.of(newest.getId()), api.markedRead);
+    }
+
+    @Test
+    void feedRepeatsAndHistoryOverlapAreShownOnce() {
+        Message first = api.store("peer", "me", "one", "");
+        chat.open();
+        chat.onMessage(first);
+        Message second = api.store("peer", "me", "two", "");
+        chat.onMessage(second);
+        chat.onMessage(second);
+        assertEquals(List.of("one", "two"), chat.items().stream().map(ChatItem::text).toList());
+    }
+
+    @Test
+    void aSendShowsPendingAtOnceAndBecomesTheServersMessage() {
+        chat.open();
+        chat.draft().set("  hi there  ");
+        chat.send();
+        assertEquals("", chat.draft().get());
+        assertEquals(1, chat.items().size());
+        ChatItem sent = chat.items().getFirst();
+        assertEquals("hi there", sent.text());
+        assertEquals(ChatItem.State.SENT, sent.state(), "the fake answers at once");
+        assertTrue(sent.id() > 0);
+
+        // The same message arriving through the feed (another session's echo) changes nothing.
+        chat.onMessage(api.messages.getFirst());
+        assertEquals(1, chat.items().size());
+    }
+
+    @Test
+    void unavailableSendsAreRetriedWithTheSameClientIdAndNeverDuplicate() {
+        chat.open();
+        api.sendFailures.add(Status.UNAVAILABLE);
+        api.sendFailures.add(Status.DEADLINE_EXCEEDED);
+        chat.draft().set("through the storm");
+        chat.send();
+        assertEquals(3, api.sentClientIds.size());
+        assertEquals(1, api.sentClientIds.stream().distinct().count(), "every retry carries the same client message id");
+        assertEquals(1, api.messages.size());
+        assertEquals(ChatItem.State.SENT, chat.items().getFirst().state());
+    }
+
+    @Test
+    void aRefusedSendFailsVisiblyAndCanBeRetried() {
+        chat.open();
+        api.sendFailures.add(Status.NOT_FOUND.withDescription("No user with id peer"));
+        chat.draft().set("hello?");
+        chat.send();
+        ChatItem failed = chat.items().getFirst();
+        assertEquals(ChatItem.State.FAILED, failed.state());
+        assertEquals("No user with id peer", failed.problem());
+
+        chat.retry(failed);
+        assertEquals(ChatItem.State.SENT, chat.items().getFirst().state());
+        assertEquals(1, chat.items().size());
+        assertEquals(api.sentClientIds.get(0), api.sentClientIds.get(1));
+    }
+
+    @Test
+    void composerLimitsAndBlankDrafts() {
+        chat.draft().set("   ");
+        assertFalse(chat.canSend().get());
+        chat.draft().set("x".repeat(ChatViewModel.MAX_TEXT));
+        assertTrue(chat.canSend().get());
+        assertEquals(0, chat.remaining().get());
+        chat.draft().set("😀".repeat(ChatViewModel.MAX_TEXT + 1));
+        assertEquals(-1, chat.remaining().get(), "counted in characters, not UTF-16 units");
+        assertFalse(chat.canSend().get());
+        chat.send();
+        assertTrue(chat.items().isEmpty());
+    }
+}

@@ -1,0 +1,131 @@
+package dev.messenger.desktop.main;
+
+import dev.messenger.api.v1.FeedMessage;
+import dev.messenger.api.v1.Message;
+import dev.messenger.api.v1.User;
+import dev.messenger.desktop.FakeApi;
+import dev.messenger.desktop.connection.ConnectionStatus;
+import dev.messenger.desktop.conversations.ConversationItem;
+import dev.messenger.desktop.notifications.Notification;
+import dev.messenger.desktop.session.Session;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class MainViewModelTest {
+    private final User me = FakeApi.user("me", "me");
+    private final User alice = FakeApi.user("alice", "alice");
+    private final User bob = FakeApi.user("bob", "bob");
+    private final FakeApi api = new FakeApi(me);
+    private final List<Notification> popups = new ArrayList<>();
+    private final List<String> signOuts = new ArrayList<>();
+    private MainViewModel main;
+    private long seq = 7;
+
+    @BeforeEach
+    void start() {
+        api.users.put(alice.getId(), alice);
+        api.users.put(bob.getId(), bob);
+        main = new MainViewModel(new Session("test:1", "token", me), api, Runnable::run, Runnable::run,
+                Clock.systemUTC(), popups::add, () -> signOuts.add("signed out"));
+        main.start();
+    }
+
+    private FeedMessage deliver(Message message) {
+        FeedMessage entry = FeedMessage.newBuilder().setSeq(++seq).setMessage(message).build();
+        main.apply(entry);
+        return entry;
+    }
+
+    @Test
+    void theFeedStartsWhereTheConversationListWasRead() {
+        assertEquals(7, api.subscribedAfter);
+    }
+
+    @Test
+    void eachFeedEntryCountsOnceEvenIfRepeated() {
+        FeedMessage entry = deliver(api.store("alice", "me", "hi", ""));
+        main.apply(entry);
+        main.apply(entry);
+        assertEquals(1, main.totalUnread().get());
+        assertEquals(1, popups.size());
+        assertEquals("hi", popups.getFirst().preview());
+        assertEquals("ALICE", popups.getFirst().sender().getDisplayName());
+    }
+
+    @Test
+    void unreadCountsAddUpAcrossConversationsAndTheListSortsByActivity() {
+        deliver(api.store("alice", "me", "1", ""));
+        deliver(api.store("bob", "me", "2", ""));
+        deliver(api.store("alice", "me", "3", ""));
+        assertEquals(3, main.totalUnread().get());
+        assertEquals(List.of("alice", "bob"), main.conversations().stream().map(ConversationItem::peerId).toList());
+        deliver(api.store("bob", "me", "4", ""));
+        assertEquals(List.of("bob", "alice"), main.conversations().stream().map(ConversationItem::peerId).toList());
+    }
+
+    @Test
+    void aMessageInTheOpenFocusedConversationIsReadAtOnceWithoutAPopup() {
+        deliver(api.store("alice", "me", "first", ""));
+        main.openConversation("alice");
+        assertEquals(0, main.totalUnread().get(), "opening reads it");
+        popups.clear();
+
+        Message next = api.store("alice", "me", "second", "");
+        deliver(next);
+        assertEquals(0, main.totalUnread().get());
+        assertTrue(popups.isEmpty());
+        assertEquals(next.getId(), api.markedRead.getLast());
+        assertEquals("second", main.openChat().get().items().getLast().text());
+    }
+
+    @Test
+    void anUnfocusedWindowStillGetsPopupsAndBadges() {
+        deliver(api.store("alice", "me", "first", ""));
+        main.openConversation("alice");
+        popups.clear();
+        main.windowFocused().set(false);
+        deliver(api.store("alice", "me", "while away", ""));
+        assertEquals(1, main.totalUnread().get());
+        assertEquals(1, popups.size());
+
+        main.windowFocusGained();
+        assertEquals(0, main.totalUnread().get());
+    }
+
+    @Test
+    void ownMessagesFromOtherSessionsUpdateTheListWithoutBadges() {
+        deliver(api.store("me", "bob", "sent from my phone", "phone-1"));
+        assertEquals(0, main.totalUnread().get());
+        assertTrue(popups.isEmpty());
+        assertEquals("sent from my phone", main.conversations().getFirst().lastMessage().get().getText());
+        assertEquals("bob", main.conversations().getFirst().peer().getUsername(), "the new peer's profile is fetched");
+    }
+
+    @Test
+    void startingAConversationFromSearchOpensIt() {
+        main.searchQuery().set("bo");
+        assertEquals(List.of("bob"), main.searchResults().stream().map(User::getUsername).toList());
+        main.openConversationWith(main.searchResults().getFirst());
+        assertEquals("", main.searchQuery().get());
+        assertSame(main.selected().get(), main.conversations().getFirst());
+        assertEquals("bob", main.openChat().get().peer().getUsername());
+    }
+
+    @Test
+    void connectionStatusAndSignOutComeFromTheFeed() {
+        api.feedListener.onStatus(ConnectionStatus.RECONNECTING);
+        assertEquals(ConnectionStatus.RECONNECTING, main.status().get());
+        api.feedListener.onStatus(ConnectionStatus.CONNECTED);
+        assertEquals(ConnectionStatus.CONNECTED, main.status().get());
+        api.feedListener.onSignedOut();
+        assertEquals(List.of("signed out"), signOuts);
+    }
+}
