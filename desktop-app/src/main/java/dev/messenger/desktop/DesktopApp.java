@@ -6,6 +6,7 @@ import dev.messenger.api.v1.User;
 import dev.messenger.desktop.connection.ApiErrors;
 import dev.messenger.desktop.connection.MessengerApi;
 import dev.messenger.desktop.connection.ServerConnection;
+import dev.messenger.desktop.connection.WakeDetector;
 import dev.messenger.desktop.login.LoginView;
 import dev.messenger.desktop.login.LoginViewModel;
 import dev.messenger.desktop.main.MainView;
@@ -45,6 +46,7 @@ public final class DesktopApp {
     private final Scene scene;
     private final NotificationCenter notifications;
     private MainViewModel main;
+    private WakeDetector wakeDetector;
 
     public DesktopApp(Stage stage, SessionStore store) {
         this(stage, store, ServerConnection::new);
@@ -100,6 +102,7 @@ public final class DesktopApp {
 
     private void showLogin(String message) {
         main = null;
+        stopWakeDetector();
         stage.titleProperty().unbind();
         stage.setTitle("Messenger");
         LoginViewModel login = new LoginViewModel(store.lastServer(), connect, io, Platform::runLater, this::signedIn);
@@ -121,6 +124,15 @@ public final class DesktopApp {
                 ? "Messenger (" + current.totalUnread().get() + ")" : "Messenger", current.totalUnread()));
         show(view);
         main.start();
+        stopWakeDetector();
+        wakeDetector = WakeDetector.start(() -> Platform.runLater(current::reconnectNow));
+    }
+
+    private void stopWakeDetector() {
+        if (wakeDetector != null) {
+            wakeDetector.close();
+            wakeDetector = null;
+        }
     }
 
     private void signOut() {
@@ -177,6 +189,7 @@ public final class DesktopApp {
 
     /** Stops the feed and background work; the window stays as it is. */
     public void close() {
+        stopWakeDetector();
         if (main != null) {
             main.close();
         }
