@@ -98,8 +98,14 @@ public final class ChatView extends BorderPane {
         composer.requestFocus();
     }
 
-    /** Focus goes to the composer once the view is laid out (a click in the list would otherwise keep it). */
-    public void focusComposer() {
+    /**
+     * Called when the view is shown again: jumps to the newest message (some may have arrived while
+     * it was hidden) and puts the focus in the composer once laid out.
+     */
+    public void showNewest() {
+        if (!model.items().isEmpty()) {
+            messages.scrollTo(model.items().size() - 1);
+        }
         javafx.application.Platform.runLater(composer::requestFocus);
     }
 

@@ -62,7 +62,7 @@ public final class MainView extends BorderPane {
             }
             ChatView view = chatViews.computeIfAbsent(chat.peer().getId(), id -> new ChatView(chat, clock));
             setCenter(view);
-            view.focusComposer();
+            view.showNewest();
         });
         sceneProperty().addListener((obs, was, scene) -> {
             if (scene != null) {
