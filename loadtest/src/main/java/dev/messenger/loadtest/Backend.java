@@ -1,0 +1,87 @@
+package dev.messenger.loadtest;
+
+import dev.messenger.platform.embedded.EmbeddedKafka;
+import dev.messenger.platform.embedded.EmbeddedPostgresServer;
+import dev.messenger.server.MessengerServer;
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The backend under test: a running server given by address, or one started here with its own
+ * embedded PostgreSQL and Kafka (whose addresses the baselines then use).
+ */
+final class Backend implements AutoCloseable {
+    private final String target;
+    private final Optional<String> jdbcUrl;
+    private final String jdbcUser;
+    private final String jdbcPassword;
+    private final Optional<String> kafka;
+    private final AutoCloseable[] owned;
+
+    private Backend(String target, Optional<String> jdbcUrl, String jdbcUser, String jdbcPassword, Optional<String> kafka,
+                    AutoCloseable... owned) {
+        this.target = target;
+        this.jdbcUrl = jdbcUrl;
+        this.jdbcUser = jdbcUser;
+        this.jdbcPassword = jdbcPassword;
+        this.kafka = kafka;
+        this.owned = owned;
+    }
+
+    static Backend external(String target, String jdbcUrl, String jdbcUser, String jdbcPassword, String kafka) {
+        return new Backend(target, Optional.ofNullable(jdbcUrl), jdbcUser, jdbcPassword, Optional.ofNullable(kafka));
+    }
+
+    /** Starts PostgreSQL (durable), Kafka and the server in this process, with data under {@code dataDir}. */
+    static Backend embedded(Path dataDir) {
+        EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(dataDir.resolve("postgres"),
+                dataDir.resolve("runtime"), 0, true);
+        EmbeddedKafka kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), 0);
+        Config config = Config.builder()
+                .sources(ConfigSources.create(Map.of(
+                        "server.port", "0",
+                        "server.host", "127.0.0.1",
+                        "db.connection.url", postgres.jdbcUrl(),
+                        "db.connection.username", postgres.username(),
+                        "kafka.bootstrap.servers", kafka.bootstrapServers(),
+                        "messenger.home", dataDir.toString())),
+                        ConfigSources.classpath("application.yaml"))
+                .disableEnvironmentVariablesSource()
+                .disableSystemPropertiesSource()
+                .build();
+        MessengerServer server = MessengerServer.start(config);
+        return new Backend("127.0.0.1:" + server.port(), Optional.of(postgres.jdbcUrl()), postgres.username(), "",
+                Optional.of(kafka.bootstrapServers()), server, kafka, postgres);
+    }
+
+    String target() {
+        return target;
+    }
+
+    Optional<String> jdbcUrl() {
+        return jdbcUrl;
+    }
+
+    String jdbcUser() {
+        return jdbcUser;
+    }
+
+    String jdbcPassword() {
+        return jdbcPassword;
+    }
+
+    Optional<String> kafka() {
+        return kafka;
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (AutoCloseable resource : owned) {
+            resource.close();
+        }
+    }
+}

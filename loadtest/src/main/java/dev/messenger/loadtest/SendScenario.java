@@ -1,0 +1,293 @@
+package dev.messenger.loadtest;
+
+import dev.messenger.api.v1.FeedEvent;
+import dev.messenger.api.v1.LoginRequest;
+import dev.messenger.api.v1.MessagesServiceGrpc;
+import dev.messenger.api.v1.NotificationsServiceGrpc;
+import dev.messenger.api.v1.RegisterRequest;
+import dev.messenger.api.v1.SendMessageRequest;
+import dev.messenger.api.v1.SubscribeRequest;
+import dev.messenger.api.v1.UsersServiceGrpc;
+import dev.messenger.client.MessengerChannels;
+import io.grpc.CallCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import jakarta.json.Json;
+import jakarta.json.JsonObjectBuilder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Sustained sending: users each subscribed to their feed, senders sending between them. Measures
+ * accepted messages/s, send-call latency and end-to-end latency (send start to the recipient's
+ * stream), and checks every accepted message reached its recipient exactly once.
+ */
+@Command(name = "send", mixinStandardHelpOptions = true,
+        description = "Sustained sending with every recipient subscribed; compares with plain PostgreSQL and Kafka baselines.")
+final class SendScenario implements Callable<Integer> {
+    @Option(names = "--target", description = "host:port of a running backend. Default: start one in this process (embedded PostgreSQL + Kafka).")
+    String target;
+
+    @Option(names = "--jdbc-url", description = "With --target: the backend's database, for the INSERT baseline.")
+    String jdbcUrl;
+
+    @Option(names = "--jdbc-user", defaultValue = "messenger", description = "With --jdbc-url. Default: ${DEFAULT-VALUE}.")
+    String jdbcUser;
+
+    @Option(names = "--jdbc-password", defaultValue = "", description = "With --jdbc-url.")
+    String jdbcPassword;
+
+    @Option(names = "--kafka", description = "With --target: the backend's Kafka (host:port), for the Kafka baseline.")
+    String kafka;
+
+    @Option(names = "--data-dir", description = "Embedded mode: where PostgreSQL and Kafka keep their data. Default: a new temporary directory.")
+    Path dataDir;
+
+    @Option(names = "--users", defaultValue = "20", description = "Users, each with a live Subscribe stream. Default: ${DEFAULT-VALUE}.")
+    int users;
+
+    @Option(names = "--senders", defaultValue = "16", description = "Concurrent sending threads (the concurrency of the baselines too). Default: ${DEFAULT-VALUE}.")
+    int senders;
+
+    @Option(names = "--duration", defaultValue = "20", description = "Seconds of measured sending. Default: ${DEFAULT-VALUE}.")
+    int durationSeconds;
+
+    @Option(names = "--warmup", defaultValue = "5", description = "Seconds of sending before measuring. Default: ${DEFAULT-VALUE}.")
+    int warmupSeconds;
+
+    @Option(names = "--rate", defaultValue = "0", description = "Target messages/s over all senders (open loop); 0 sends as fast as possible. Default: ${DEFAULT-VALUE}.")
+    int rate;
+
+    @Option(names = "--no-baseline", description = "Skip the PostgreSQL and Kafka baselines.")
+    boolean noBaseline;
+
+    @Option(names = "--out", defaultValue = "target/loadtest/send.json", description = "Where the JSON results go. Default: ${DEFAULT-VALUE}.")
+    Path out;
+
+    private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
+    private record Account(String id, String token) {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (users < 2 || senders < 1 || durationSeconds < 1 || durationSeconds > 3600 || warmupSeconds < 0 || rate < 0) {
+            System.err.println("Need --users >= 2, --senders >= 1, 1 <= --duration <= 3600, --warmup >= 0, --rate >= 0");
+            return 2;
+        }
+        try (Backend backend = target == null
+                ? Backend.embedded(dataDir == null ? Files.createTempDirectory("messenger-loadtest-") : dataDir)
+                : Backend.external(target, jdbcUrl, jdbcUser, jdbcPassword, kafka)) {
+            return run(backend);
+        }
+    }
+
+    private int run(Backend backend) throws Exception {
+        System.out.printf("Target %s: %d users, %d senders, %d s warm-up + %d s measured, rate %s%n",
+                backend.target(), users, senders, warmupSeconds, durationSeconds, rate == 0 ? "unlimited" : rate + "/s");
+        List<ManagedChannel> channels = new ArrayList<>();
+        try {
+            ManagedChannel setup = track(channels, MessengerChannels.plaintext(backend.target()));
+            List<Account> accounts = register(setup);
+
+            Map<String, Long> sentAt = new ConcurrentHashMap<>();
+            Map<String, AtomicInteger> deliveries = new ConcurrentHashMap<>();
+            Latency endToEnd = new Latency();
+            AtomicLong measureFrom = new AtomicLong(Long.MAX_VALUE);
+            for (Account account : accounts) {
+                // One channel per feed: unary traffic must not share the feed's connection.
+                ManagedChannel feedChannel = track(channels, MessengerChannels.plaintext(backend.target()));
+                subscribe(feedChannel, account, sentAt, deliveries, endToEnd, measureFrom);
+            }
+
+            int channelCount = Math.max(1, Math.min(senders, 4));
+            List<ManagedChannel> sendChannels = new ArrayList<>();
+            for (int i = 0; i < channelCount; i++) {
+                sendChannels.add(track(channels, MessengerChannels.plaintext(backend.target())));
+            }
+            Latency sendLatency = new Latency();
+            LongAdder accepted = new LongAdder();
+            LongAdder acceptedMeasured = new LongAdder();
+            Map<Status.Code, LongAdder> errors = new ConcurrentHashMap<>();
+            long start = System.nanoTime();
+            long measureStart = start + TimeUnit.SECONDS.toNanos(warmupSeconds);
+            long end = measureStart + TimeUnit.SECONDS.toNanos(durationSeconds);
+            measureFrom.set(measureStart);
+            List<Thread> threads = new ArrayList<>();
+            for (int t = 0; t < senders; t++) {
+                int thread = t;
+                threads.add(Thread.ofPlatform().name("sender-" + t).start(() -> sendLoop(thread, accounts,
+                        sendChannels.get(thread % sendChannels.size()), sentAt, sendLatency, accepted, acceptedMeasured,
+                        errors, measureStart, end)));
+            }
+            Progress.every(Duration.ofSeconds(1), start, end, accepted::sum,
+                    () -> deliveries.values().stream().mapToLong(AtomicInteger::get).sum());
+            for (Thread thread : threads) {
+                thread.join();
+            }
+            long sent = accepted.sum();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (deliveredOnce(deliveries) < sent && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            long delivered = deliveredOnce(deliveries);
+            long duplicates = deliveries.values().stream().filter(count -> count.get() > 1).count();
+            long missing = sentAt.keySet().stream().filter(id -> !deliveries.containsKey(id)).count();
+            double throughput = acceptedMeasured.sum() / (double) durationSeconds;
+
+            System.out.println();
+            System.out.printf("Accepted          %,d messages (%,d in the measured %d s): %,.0f messages/s%n",
+                    sent, acceptedMeasured.sum(), durationSeconds, throughput);
+            System.out.printf("Send latency      %s%n", sendLatency.summary());
+            System.out.printf("End-to-end        %s%n", endToEnd.summary());
+            System.out.printf("Delivered once    %,d of %,d; duplicates %d; missing %d%n", delivered, sent, duplicates, missing);
+            System.out.printf("Errors            %s%n", errors.isEmpty() ? "none" : errors);
+
+            JsonObjectBuilder json = Json.createObjectBuilder()
+                    .add("scenario", "send")
+                    .add("target", backend.target())
+                    .add("users", users).add("senders", senders).add("duration_s", durationSeconds)
+                    .add("warmup_s", warmupSeconds).add("rate_limit", rate)
+                    .add("accepted", sent).add("accepted_measured", acceptedMeasured.sum())
+                    .add("messages_per_s", throughput)
+                    .add("send_latency", sendLatency.json())
+                    .add("end_to_end_latency", endToEnd.json())
+                    .add("delivered_once", delivered).add("duplicates", duplicates).add("missing", missing);
+            var errorJson = Json.createObjectBuilder();
+            errors.forEach((code, count) -> errorJson.add(code.name(), count.sum()));
+            json.add("errors", errorJson);
+
+            if (!noBaseline) {
+                Baselines.run(backend, senders, durationSeconds, throughput, endToEnd, json);
+            }
+            Files.createDirectories(out.toAbsolutePath().getParent());
+            Files.writeString(out, json.build().toString());
+            System.out.println("Results written to " + out.toAbsolutePath());
+            return duplicates == 0 && missing == 0 ? 0 : 1;
+        } finally {
+            channels.forEach(ManagedChannel::shutdownNow);
+        }
+    }
+
+    private static long deliveredOnce(Map<String, AtomicInteger> deliveries) {
+        return deliveries.values().stream().filter(count -> count.get() >= 1).count();
+    }
+
+    private List<Account> register(ManagedChannel channel) {
+        String run = Long.toString(System.currentTimeMillis() % 100_000_000L, 36);
+        var stub = UsersServiceGrpc.newBlockingStub(channel);
+        List<Account> accounts = new ArrayList<>();
+        for (int i = 0; i < users; i++) {
+            String username = "lt" + run + "_" + i;
+            String password = "load-test-password";
+            String id = stub.register(RegisterRequest.newBuilder().setUsername(username).setPassword(password).build())
+                    .getUser().getId();
+            String token = stub.login(LoginRequest.newBuilder().setUsername(username).setPassword(password).build()).getToken();
+            accounts.add(new Account(id, token));
+        }
+        System.out.printf("Registered %d users%n", users);
+        return accounts;
+    }
+
+    private static void subscribe(ManagedChannel channel, Account account, Map<String, Long> sentAt,
+                                  Map<String, AtomicInteger> deliveries, Latency endToEnd, AtomicLong measureFrom) {
+        NotificationsServiceGrpc.newStub(channel).withCallCredentials(as(account))
+                .subscribe(SubscribeRequest.getDefaultInstance(), new StreamObserver<>() {
+                    @Override
+                    public void onNext(FeedEvent event) {
+                        if (!event.hasMessage() || !event.getMessage().getMessage().getRecipientId().equals(account.id())) {
+                            return;
+                        }
+                        long now = System.nanoTime();
+                        String clientId = event.getMessage().getMessage().getClientMessageId();
+                        deliveries.computeIfAbsent(clientId, id -> new AtomicInteger()).incrementAndGet();
+                        Long started = sentAt.get(clientId);
+                        if (started != null && started >= measureFrom.get()) {
+                            endToEnd.record(now - started);
+                        }
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        if (!(t instanceof StatusRuntimeException e) || e.getStatus().getCode() != Status.Code.CANCELLED) {
+                            System.err.println("A feed ended: " + t);
+                        }
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                    }
+                });
+    }
+
+    private void sendLoop(int thread, List<Account> accounts, ManagedChannel channel, Map<String, Long> sentAt,
+                          Latency sendLatency, LongAdder accepted, LongAdder acceptedMeasured,
+                          Map<Status.Code, LongAdder> errors, long measureStart, long end) {
+        long interval = rate == 0 ? 0 : TimeUnit.SECONDS.toNanos(senders) / rate;
+        long next = System.nanoTime();
+        for (long k = 0; System.nanoTime() < end; k++) {
+            if (interval > 0) {
+                // Open loop: latency counts from the planned start, so a stall is not hidden.
+                long wait = next - System.nanoTime();
+                if (wait > 0) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                }
+            }
+            int from = (int) ((thread + k * senders) % accounts.size());
+            int to = (from + 1 + (int) (k % (accounts.size() - 1))) % accounts.size();
+            Account sender = accounts.get(from);
+            String clientId = UUID.randomUUID().toString();
+            long started = interval > 0 ? next : System.nanoTime();
+            next += interval;
+            sentAt.put(clientId, started);
+            try {
+                MessagesServiceGrpc.newBlockingStub(channel).withCallCredentials(as(sender))
+                        .withDeadlineAfter(10, TimeUnit.SECONDS)
+                        .sendMessage(SendMessageRequest.newBuilder().setRecipientId(accounts.get(to).id())
+                                .setText("load test message " + k + " from thread " + thread).setClientMessageId(clientId).build());
+                accepted.increment();
+                if (started >= measureStart) {
+                    acceptedMeasured.increment();
+                    sendLatency.record(System.nanoTime() - started);
+                }
+            } catch (StatusRuntimeException e) {
+                sentAt.remove(clientId);
+                errors.computeIfAbsent(e.getStatus().getCode(), code -> new LongAdder()).increment();
+            }
+        }
+    }
+
+    private static CallCredentials as(Account account) {
+        return new CallCredentials() {
+            @Override
+            public void applyRequestMetadata(RequestInfo info, Executor executor, MetadataApplier applier) {
+                Metadata headers = new Metadata();
+                headers.put(AUTHORIZATION, "Bearer " + account.token());
+                applier.apply(headers);
+            }
+        };
+    }
+
+    private static ManagedChannel track(List<ManagedChannel> channels, ManagedChannel channel) {
+        channels.add(channel);
+        return channel;
+    }
+}

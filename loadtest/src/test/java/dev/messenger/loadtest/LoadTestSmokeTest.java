@@ -1,0 +1,39 @@
+package dev.messenger.loadtest;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A short run of the real tool against a backend it starts in-process: the tool works end to end. */
+class LoadTestSmokeTest {
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void aShortSendRunDeliversEveryMessageOnceAndWritesItsResults(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("send.json");
+        int exit = LoadTest.run("send", "--users", "4", "--senders", "2", "--duration", "2", "--warmup", "1",
+                "--data-dir", dir.resolve("data").toString(), "--out", out.toString());
+        assertEquals(0, exit, "the run passed its own exactly-once check");
+        JsonObject results = Json.createReader(new StringReader(Files.readString(out))).readObject();
+        assertTrue(results.getJsonNumber("accepted").longValue() > 0);
+        assertEquals(results.getJsonNumber("accepted").longValue(), results.getJsonNumber("delivered_once").longValue());
+        assertEquals(0, results.getJsonNumber("duplicates").longValue());
+        assertTrue(results.containsKey("baseline_insert_commit"));
+        assertTrue(results.containsKey("baseline_kafka_round_trip"));
+    }
+
+    @Test
+    void helpExplainsTheOptions() {
+        assertEquals(0, LoadTest.run("send", "--help"));
+        assertEquals(2, LoadTest.run("send", "--users", "1", "--target", "127.0.0.1:1"));
+    }
+}
