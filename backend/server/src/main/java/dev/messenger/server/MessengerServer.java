@@ -90,11 +90,9 @@ public final class MessengerServer implements AutoCloseable {
 
         Optional<EmbeddedPostgresServer> embeddedPostgres = Optional.empty();
         Database.Coordinates coordinates;
-        Optional<String> dbUrl = config.get("db.connection.url").asString().filter(url -> !url.isBlank());
-        if (dbUrl.isPresent()) {
-            coordinates = new Database.Coordinates(dbUrl.get(),
-                    config.get("db.connection.username").asString().orElse("messenger"),
-                    config.get("db.connection.password").asString().orElse(""));
+        Optional<Database.Coordinates> external = externalDatabase(config);
+        if (external.isPresent()) {
+            coordinates = external.get();
         } else {
             EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(dataDir.resolve("postgres"),
                     dataDir.resolve("runtime"), config.get("db.embedded.port").asInt().orElse(0),
@@ -183,6 +181,26 @@ public final class MessengerServer implements AutoCloseable {
         MessengerServer server = new MessengerServer(webServer, List.copyOf(services), db, embeddedPostgres, embeddedKafka, grpcHealth);
         server.announce(dataDir, coordinates, kafka);
         return server;
+    }
+
+    /**
+     * The {@code migrate} mode: applies the migrations to the configured (external) database and
+     * returns, starting nothing else. A deployment runs it once before services that have
+     * {@code db.migrate=false}.
+     */
+    public static void migrate(Config config) {
+        Database.Coordinates coordinates = externalDatabase(config).orElseThrow(() -> new IllegalArgumentException(
+                "messenger.mode=migrate needs db.connection.url (DB_CONNECTION_URL): there is no embedded database to migrate"));
+        LOG.info(() -> "Migrating " + coordinates.url());
+        Database.migrate(coordinates);
+    }
+
+    /** The database from db.connection.*, or empty when the embedded one is to be used. */
+    private static Optional<Database.Coordinates> externalDatabase(Config config) {
+        return config.get("db.connection.url").asString().filter(url -> !url.isBlank())
+                .map(url -> new Database.Coordinates(url,
+                        config.get("db.connection.username").asString().orElse("messenger"),
+                        config.get("db.connection.password").asString().orElse("")));
     }
 
     private void announce(Path dataDir, Database.Coordinates coordinates, KafkaSettings kafka) {

@@ -97,6 +97,20 @@ public final class TestBackend implements AutoCloseable {
         return http;
     }
 
+    /** The JDBC URL of the test PostgreSQL (its user is {@link #dbUsername()}, with no password). */
+    public String jdbcUrl() {
+        return postgres.jdbcUrl();
+    }
+
+    public String dbUsername() {
+        return postgres.username();
+    }
+
+    /** The test Kafka broker, as host:port. */
+    public String kafkaBootstrapServers() {
+        return "127.0.0.1:" + kafkaPort;
+    }
+
     /** A plain JDBC connection to the server's database, for checking what was stored. */
     public Connection jdbc() {
         try {

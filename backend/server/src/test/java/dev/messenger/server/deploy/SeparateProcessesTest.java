@@ -1,0 +1,308 @@
+package dev.messenger.server.deploy;
+
+import dev.messenger.api.v1.FeedEvent;
+import dev.messenger.api.v1.GetUserRequest;
+import dev.messenger.api.v1.ListConversationsRequest;
+import dev.messenger.api.v1.MessagesServiceGrpc;
+import dev.messenger.api.v1.NotificationsServiceGrpc;
+import dev.messenger.api.v1.SendMessageRequest;
+import dev.messenger.api.v1.SubscribeRequest;
+import dev.messenger.api.v1.UsersServiceGrpc;
+import dev.messenger.client.MessengerChannels;
+import dev.messenger.server.testing.BackendExtension;
+import dev.messenger.server.testing.TestBackend;
+import dev.messenger.server.testing.TestUser;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.function.Executable;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * docker-compose.yml's backend, without Docker: the migrate step and the users, messages and
+ * notifications services run as separate {@code java} processes with the environment compose gives
+ * them, only PostgreSQL's and Kafka's addresses (and each server port) pointing at the test's
+ * embedded servers. Proves the split works (a message sent to the messages process reaches a
+ * Subscribe stream on the notifications process through the outbox and Kafka) and is real (each
+ * process refuses the others' calls). Process output: target/separate-processes/*.log.
+ */
+@ExtendWith(BackendExtension.class)
+class SeparateProcessesTest {
+    private static final List<String> SERVICES = List.of("users", "messages", "notifications");
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    private static final Path LOGS = Path.of("target", "separate-processes");
+
+    private static final Map<String, Process> processes = new LinkedHashMap<>();
+    private static final Map<String, Integer> ports = new LinkedHashMap<>();
+    private static final Map<String, ManagedChannel> channels = new LinkedHashMap<>();
+    private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @BeforeAll
+    static void startTheStack(TestBackend backend) throws Exception {
+        Files.createDirectories(LOGS);
+        ComposeFile compose = ComposeFile.load();
+        createDatabaseAsThePostgresImageWould(backend, compose.environment("migrate"));
+
+        Process migrate = start("migrate", environment(compose, "migrate", backend, null));
+        assertTrue(migrate.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS), "migrate finished in time" + tail("migrate"));
+        assertEquals(0, migrate.exitValue(), "migrate exit status" + tail("migrate"));
+        assertTrue(Files.readString(LOGS.resolve("migrate.log")).contains("Database schema at version"), tail("migrate"));
+
+        for (String service : SERVICES) {
+            int port = freePort();
+            ports.put(service, port);
+            processes.put(service, start(service, environment(compose, service, backend, port)));
+        }
+        for (String service : SERVICES) {
+            awaitHealthy(service);
+            channels.put(service, MessengerChannels.plaintext("127.0.0.1:" + ports.get(service)));
+        }
+    }
+
+    @AfterAll
+    static void stopTheStack() throws Exception {
+        channels.values().forEach(ManagedChannel::shutdownNow);
+        List<AssertionError> problems = new ArrayList<>();
+        for (var entry : processes.entrySet()) {
+            Process process = entry.getValue();
+            process.destroy(); // SIGTERM, as docker stop sends
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                problems.add(new AssertionError(entry.getKey() + " did not stop within 30 s of SIGTERM" + tail(entry.getKey())));
+            } else if (process.exitValue() != 143) {
+                // 128 + SIGTERM: the JVM ran its shutdown hooks (MessengerServer.close) and exited.
+                problems.add(new AssertionError(entry.getKey() + " exited with " + process.exitValue() + " on SIGTERM" + tail(entry.getKey())));
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw problems.getFirst();
+        }
+    }
+
+    @Test
+    void servicesInSeparateProcessesWorkTogether() throws Exception {
+        TestUser alice = TestUser.create(channels.get("users"), "split");
+        TestUser bob = TestUser.create(channels.get("users"), "split");
+
+        // Bob's live feed on the notifications process; its first heartbeat means it is live.
+        Iterator<FeedEvent> feed = bob.as(NotificationsServiceGrpc.newBlockingStub(channels.get("notifications")))
+                .withDeadlineAfter(60, TimeUnit.SECONDS)
+                .subscribe(SubscribeRequest.newBuilder().setAfterSeq(0).build());
+        assertTrue(feed.next().hasHeartbeat(), "an empty feed starts with a heartbeat");
+
+        String text = "across processes " + System.nanoTime();
+        alice.as(MessagesServiceGrpc.newBlockingStub(channels.get("messages"))).sendMessage(SendMessageRequest.newBuilder()
+                .setRecipientId(bob.id().toString()).setText(text).setClientMessageId("split-" + System.nanoTime()).build());
+
+        FeedEvent delivered = nextMessage(feed);
+        assertEquals(text, delivered.getMessage().getMessage().getText());
+        assertEquals(alice.id().toString(), delivered.getMessage().getMessage().getSenderId());
+
+        // One REST call per process.
+        var me = rest("users", "/users/me", alice);
+        assertEquals(200, me.statusCode(), me.body());
+        assertTrue(me.body().contains(alice.username()), me.body());
+        var conversations = rest("messages", "/conversations", bob);
+        assertEquals(200, conversations.statusCode(), conversations.body());
+        assertTrue(conversations.body().contains(alice.id().toString()), conversations.body());
+        var notifications = rest("notifications", "/notifications?after=0", bob);
+        assertEquals(200, notifications.statusCode(), notifications.body());
+        assertTrue(notifications.body().contains(text), notifications.body());
+    }
+
+    @Test
+    void eachProcessServesOnlyItsOwnService() throws Exception {
+        TestUser carol = TestUser.create(channels.get("users"), "split");
+        Map<String, String> restPaths = Map.of(
+                "users", "/users/me",
+                "messages", "/conversations",
+                "notifications", "/notifications?after=0");
+        List<Executable> checks = new ArrayList<>();
+        for (String process : SERVICES) {
+            ManagedChannel channel = channels.get(process);
+            for (String other : SERVICES) {
+                if (other.equals(process)) {
+                    continue;
+                }
+                checks.add(() -> {
+                    Status.Code code = assertThrows(StatusRuntimeException.class, () -> call(other, channel, carol),
+                            process + " must not serve " + other + " over gRPC").getStatus().getCode();
+                    assertEquals(Status.Code.UNIMPLEMENTED, code, process + " answering a " + other + " call");
+                    var response = rest(process, restPaths.get(other), carol);
+                    assertEquals(404, response.statusCode(), process + " must not serve " + restPaths.get(other) + ": " + response.body());
+                });
+            }
+            checks.add(() -> call(process, channel, carol)); // and it does serve its own
+        }
+        org.junit.jupiter.api.Assertions.assertAll(checks.stream());
+    }
+
+    /** One authenticated gRPC call to {@code service}. */
+    private static void call(String service, ManagedChannel channel, TestUser user) {
+        switch (service) {
+            case "users" -> user.as(UsersServiceGrpc.newBlockingStub(channel)).withDeadlineAfter(10, TimeUnit.SECONDS)
+                    .getUser(GetUserRequest.getDefaultInstance());
+            case "messages" -> user.as(MessagesServiceGrpc.newBlockingStub(channel)).withDeadlineAfter(10, TimeUnit.SECONDS)
+                    .listConversations(ListConversationsRequest.getDefaultInstance());
+            case "notifications" -> user.as(NotificationsServiceGrpc.newBlockingStub(channel)).withDeadlineAfter(10, TimeUnit.SECONDS)
+                    .subscribe(SubscribeRequest.getDefaultInstance()).next();
+            default -> throw new IllegalArgumentException(service);
+        }
+    }
+
+    private static HttpResponse<String> rest(String service, String path, TestUser user) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports.get(service) + path))
+                        .header("authorization", user.authorization()).timeout(Duration.ofSeconds(20)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static FeedEvent nextMessage(Iterator<FeedEvent> feed) {
+        for (int i = 0; i < 30; i++) {
+            FeedEvent event = feed.next();
+            if (event.hasMessage()) {
+                return event;
+            }
+        }
+        return fail("no message within 30 events");
+    }
+
+    /**
+     * The service's compose environment with only the infrastructure's addresses replaced:
+     * postgres:5432 and kafka:9092 by the embedded servers, and SERVER_PORT set to a free port.
+     */
+    private static Map<String, String> environment(ComposeFile compose, String service, TestBackend backend, Integer port) {
+        Map<String, String> environment = new LinkedHashMap<>(compose.environment(service));
+        String postgresAddress = URI.create(backend.jdbcUrl().substring("jdbc:".length())).getAuthority();
+        environment.computeIfPresent("DB_CONNECTION_URL", (key, url) -> {
+            assertTrue(url.startsWith("jdbc:postgresql://postgres:5432/"), url);
+            return url.replace("//postgres:5432/", "//" + postgresAddress + "/");
+        });
+        environment.computeIfPresent("KAFKA_BOOTSTRAP_SERVERS", (key, servers) -> {
+            assertEquals("kafka:9092", servers);
+            return backend.kafkaBootstrapServers();
+        });
+        if (port != null) {
+            environment.put("SERVER_PORT", String.valueOf(port));
+        }
+        return environment;
+    }
+
+    /** The postgres image creates POSTGRES_USER (a superuser) and POSTGRES_DB; do the same in the embedded server. */
+    private static void createDatabaseAsThePostgresImageWould(TestBackend backend, Map<String, String> environment) throws Exception {
+        String url = environment.get("DB_CONNECTION_URL");
+        String database = url.substring(url.lastIndexOf('/') + 1).replaceFirst("\\?.*", "");
+        String user = environment.get("DB_CONNECTION_USERNAME");
+        String password = environment.get("DB_CONNECTION_PASSWORD");
+        try (Connection admin = backend.jdbc(); Statement statement = admin.createStatement()) {
+            if (!exists(admin, "SELECT 1 FROM pg_roles WHERE rolname = ?", user)) {
+                statement.execute("CREATE ROLE \"" + user + "\" LOGIN SUPERUSER PASSWORD '" + password.replace("'", "''") + "'");
+            }
+            if (exists(admin, "SELECT 1 FROM pg_database WHERE datname = ?", database)) {
+                statement.execute("DROP DATABASE \"" + database + "\" WITH (FORCE)");
+            }
+            statement.execute("CREATE DATABASE \"" + database + "\" OWNER \"" + user + "\"");
+        }
+    }
+
+    private static boolean exists(Connection connection, String query, String name) throws Exception {
+        try (PreparedStatement statement = connection.prepareStatement(query)) {
+            statement.setString(1, name);
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next();
+            }
+        }
+    }
+
+    /**
+     * Starts {@code dev.messenger.server.Main} in a new JVM with exactly {@code environment} (plus
+     * PATH and HOME), on this module's classes and the test run's class path minus test classes.
+     * A clean {@code mvn verify} runs tests before packaging, so target/libs does not exist yet.
+     */
+    private static Process start(String name, Map<String, String> environment) throws IOException {
+        String classPath = Arrays.stream(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"))
+                        .split(File.pathSeparator))
+                .filter(entry -> !entry.isBlank() && !Path.of(entry).endsWith(Path.of("target", "test-classes")))
+                .collect(Collectors.joining(File.pathSeparator));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        if (Runtime.version().feature() >= 23) {
+            command.add("--sun-misc-unsafe-memory-access=allow");
+        }
+        command.addAll(List.of("-Xmx256m", "-cp", classPath, "dev.messenger.server.Main"));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(LOGS.resolve(name + ".log").toFile());
+        Map<String, String> processEnvironment = builder.environment();
+        processEnvironment.keySet().retainAll(List.of("PATH", "HOME"));
+        processEnvironment.putAll(environment);
+        return builder.start();
+    }
+
+    private static void awaitHealthy(String service) throws Exception {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        URI health = URI.create("http://127.0.0.1:" + ports.get(service) + "/observe/health");
+        while (System.nanoTime() < deadline) {
+            if (!processes.get(service).isAlive()) {
+                fail(service + " exited with " + processes.get(service).exitValue() + tail(service));
+            }
+            try {
+                var response = http.send(HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(5)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(250);
+        }
+        fail(service + " not healthy within " + START_TIMEOUT + tail(service));
+    }
+
+    private static String tail(String name) {
+        try {
+            List<String> lines = Files.readAllLines(LOGS.resolve(name + ".log"));
+            return "\n--- last lines of target/separate-processes/" + name + ".log ---\n"
+                    + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return " (no log: " + e + ")";
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
