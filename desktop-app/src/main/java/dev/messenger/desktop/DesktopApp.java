@@ -21,6 +21,7 @@ import javafx.scene.Parent;
 import javafx.scene.Scene;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressIndicator;
+import javafx.scene.image.Image;
 import javafx.scene.layout.VBox;
 import javafx.stage.Stage;
 
@@ -37,6 +38,8 @@ import java.util.function.Function;
 public final class DesktopApp {
     private static final String STYLESHEET = Objects.requireNonNull(
             DesktopApp.class.getResource("messenger.css")).toExternalForm();
+    private static final String ICON = Objects.requireNonNull(
+            DesktopApp.class.getResource("icon.png")).toExternalForm();
 
     private final Stage stage;
     private final SessionStore store;
@@ -64,6 +67,7 @@ public final class DesktopApp {
         stage.setMinWidth(720);
         stage.setMinHeight(480);
         stage.setTitle("Messenger");
+        stage.getIcons().add(new Image(ICON));
         stage.focusedProperty().addListener((obs, was, focused) -> {
             if (main != null) {
                 if (focused) {
