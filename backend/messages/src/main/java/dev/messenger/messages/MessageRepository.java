@@ -51,7 +51,7 @@ final class MessageRepository {
 
     /**
      * Stores the message, numbers it in both feeds, updates both conversation rows and writes the
-     * outbox event, all in one transaction.
+     * outbox event, all in one transaction of four statements.
      *
      * @return empty when another send with the same client id won the race (the caller re-reads it)
      */
@@ -81,42 +81,36 @@ final class MessageRepository {
                         .execute()
                         .map(MessageRows::message)
                         .orElseThrow();
-                tx.createInsert("""
-                                INSERT INTO feed_entries (user_id, seq, message_id)
-                                VALUES (CAST(:sender AS uuid), :senderSeq, :id), (CAST(:recipient AS uuid), :recipientSeq, :id)""")
-                        .addParam("sender", senderId)
-                        .addParam("senderSeq", senderSeq)
-                        .addParam("recipient", recipientId)
-                        .addParam("recipientSeq", recipientSeq)
-                        .addParam("id", message.getId())
-                        .execute();
-                tx.createInsert("""
-                                INSERT INTO conversations (owner_id, peer_id, last_message_id, unread_count, last_read_message_id)
-                                VALUES (CAST(:sender AS uuid), CAST(:recipient AS uuid), :id, 0, :id)
-                                ON CONFLICT (owner_id, peer_id) DO UPDATE
-                                SET last_message_id = EXCLUDED.last_message_id, unread_count = 0,
-                                    last_read_message_id = EXCLUDED.last_message_id""")
-                        .addParam("sender", senderId)
-                        .addParam("recipient", recipientId)
-                        .addParam("id", message.getId())
-                        .execute();
-                tx.createInsert("""
-                                INSERT INTO conversations (owner_id, peer_id, last_message_id, unread_count, last_read_message_id)
-                                VALUES (CAST(:recipient AS uuid), CAST(:sender AS uuid), :id, 1, 0)
-                                ON CONFLICT (owner_id, peer_id) DO UPDATE
-                                SET last_message_id = EXCLUDED.last_message_id,
-                                    unread_count = conversations.unread_count + 1""")
-                        .addParam("sender", senderId)
-                        .addParam("recipient", recipientId)
-                        .addParam("id", message.getId())
-                        .execute();
                 byte[] event = MessageSentEvent.newBuilder()
                         .setMessage(message)
                         .setRecipientSeq(recipientSeq)
                         .setSenderSeq(senderSeq)
                         .build()
                         .toByteArray();
-                tx.createInsert("INSERT INTO outbox (topic, record_key, payload) VALUES (:topic, :key, :payload)")
+                // One round trip for the rest: both feed entries, the outbox event and both
+                // conversation rows (the sender has read everything up to their own message; the
+                // recipient has one more unread). The rows are distinct, and the feed-head locks
+                // taken above already order concurrent sends between the same two users.
+                tx.createInsert("""
+                                WITH entries AS (
+                                    INSERT INTO feed_entries (user_id, seq, message_id)
+                                    VALUES (CAST(:sender AS uuid), :senderSeq, :id), (CAST(:recipient AS uuid), :recipientSeq, :id)
+                                ), events AS (
+                                    INSERT INTO outbox (topic, record_key, payload) VALUES (:topic, :key, :payload)
+                                )
+                                INSERT INTO conversations AS c (owner_id, peer_id, last_message_id, unread_count, last_read_message_id)
+                                VALUES (CAST(:sender AS uuid), CAST(:recipient AS uuid), :id, 0, :id),
+                                       (CAST(:recipient AS uuid), CAST(:sender AS uuid), :id, 1, 0)
+                                ON CONFLICT (owner_id, peer_id) DO UPDATE
+                                SET last_message_id = EXCLUDED.last_message_id,
+                                    unread_count = CASE WHEN c.owner_id = CAST(:sender AS uuid) THEN 0 ELSE c.unread_count + 1 END,
+                                    last_read_message_id = CASE WHEN c.owner_id = CAST(:sender AS uuid)
+                                        THEN EXCLUDED.last_message_id ELSE c.last_read_message_id END""")
+                        .addParam("sender", senderId)
+                        .addParam("senderSeq", senderSeq)
+                        .addParam("recipient", recipientId)
+                        .addParam("recipientSeq", recipientSeq)
+                        .addParam("id", message.getId())
                         .addParam("topic", eventsTopic)
                         .addParam("key", recipientId.toString())
                         .addParam("payload", event)

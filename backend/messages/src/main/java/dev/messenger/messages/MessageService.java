@@ -38,15 +38,10 @@ public final class MessageService {
         if (recipientId.equals(caller.userId())) {
             throw ApiException.invalid("You cannot send a message to yourself");
         }
-        if (clientId != null) {
-            Optional<Message> earlier = messages.findByClientId(caller.userId(), clientId);
-            if (earlier.isPresent()) {
-                return duplicate(earlier.get(), recipientId, validText);
-            }
-        }
+        // A retry is rare, so the insert is tried first: the unique index on (sender, client id)
+        // turns a repeat into an empty result, and only then is the earlier message read.
         Optional<MessageRepository.Sent> sent = messages.insert(caller.userId(), recipientId, validText, clientId);
         if (sent.isEmpty()) {
-            // A concurrent retry with the same client id committed first.
             return duplicate(messages.findByClientId(caller.userId(), clientId).orElseThrow(), recipientId, validText);
         }
         afterCommit.run();
