@@ -21,7 +21,8 @@ public final class MessagesModule implements MessengerService {
     public MessagesModule(Platform platform) {
         var config = platform.config().get("messages");
         this.relay = new OutboxRelay(platform.db(), platform.kafka(),
-                config.get("outbox.poll-interval").as(Duration.class).orElse(Duration.ofSeconds(1)));
+                config.get("outbox.poll-interval").as(Duration.class).orElse(Duration.ofSeconds(1)),
+                config.get("outbox.gather").as(Duration.class).orElse(Duration.ofMillis(5)));
         Counter sent = platform.metrics().getOrCreate(Counter.builder("messenger.messages.sent")
                 .description("Messages accepted and stored (retries of an earlier message not counted)"));
         var service = new MessageService(new MessageRepository(platform.db(), platform.kafka().messageEventsTopic()),

@@ -39,13 +39,20 @@ final class OutboxRelay implements AutoCloseable {
     private final DbClient db;
     private final Producer<String, byte[]> producer;
     private final Duration pollInterval;
+    private final Duration gather;
     private final Semaphore wakeUps = new Semaphore(0);
     private volatile boolean running = true;
     private Thread worker;
 
-    OutboxRelay(DbClient db, KafkaSettings kafka, Duration pollInterval) {
+    /**
+     * @param gather how long to let rows accumulate after a wake-up before claiming them: larger,
+     *               fewer Kafka batches (the broker's per-request cost dominates at high rates)
+     *               against that much more delivery latency
+     */
+    OutboxRelay(DbClient db, KafkaSettings kafka, Duration pollInterval, Duration gather) {
         this.db = db;
         this.pollInterval = pollInterval;
+        this.gather = gather;
         this.producer = new KafkaProducer<>(kafka.clientProperties(Map.of(
                 "acks", "all",
                 "enable.idempotence", "true",
@@ -80,7 +87,9 @@ final class OutboxRelay implements AutoCloseable {
                 }
                 backoff = Duration.ofMillis(100);
                 if (published < BATCH) {
-                    wakeUps.tryAcquire(pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+                    if (wakeUps.tryAcquire(pollInterval.toMillis(), TimeUnit.MILLISECONDS) && gather.isPositive()) {
+                        Thread.sleep(gather);
+                    }
                     wakeUps.drainPermits();
                 }
             } catch (InterruptedException e) {
