@@ -38,18 +38,24 @@ final class Backend implements AutoCloseable {
 
     /** Starts PostgreSQL (durable), Kafka and the server in this process, with data under {@code dataDir}. */
     static Backend embedded(Path dataDir) {
+        return embedded(dataDir, Map.of());
+    }
+
+    /** As {@link #embedded(Path)}, with server settings of the scenario's own (e.g. a cheaper password hash). */
+    static Backend embedded(Path dataDir, Map<String, String> settings) {
         EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(dataDir.resolve("postgres"),
                 dataDir.resolve("runtime"), 0, true);
         EmbeddedKafka kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), 0);
+        Map<String, String> all = new java.util.HashMap<>(settings);
+        all.putAll(Map.of(
+                "server.port", "0",
+                "server.host", "127.0.0.1",
+                "db.connection.url", postgres.jdbcUrl(),
+                "db.connection.username", postgres.username(),
+                "kafka.bootstrap.servers", kafka.bootstrapServers(),
+                "messenger.home", dataDir.toString()));
         Config config = Config.builder()
-                .sources(ConfigSources.create(Map.of(
-                        "server.port", "0",
-                        "server.host", "127.0.0.1",
-                        "db.connection.url", postgres.jdbcUrl(),
-                        "db.connection.username", postgres.username(),
-                        "kafka.bootstrap.servers", kafka.bootstrapServers(),
-                        "messenger.home", dataDir.toString())),
-                        ConfigSources.classpath("application.yaml"))
+                .sources(ConfigSources.create(all), ConfigSources.classpath("application.yaml"))
                 .disableEnvironmentVariablesSource()
                 .disableSystemPropertiesSource()
                 .build();

@@ -32,8 +32,24 @@ class LoadTestSmokeTest {
     }
 
     @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void aSmallSubscribersRunOpensEveryStreamAndDeliversToEach(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("subscribers.json");
+        int exit = LoadTest.run("subscribers", "--streams", "25", "--streams-per-connection", "10", "--hold", "1",
+                "--data-dir", dir.resolve("data").toString(), "--out", out.toString());
+        assertEquals(0, exit, "every stream opened, every delivery arrived, none dropped");
+        JsonObject results = Json.createReader(new StringReader(Files.readString(out))).readObject();
+        assertEquals(25, results.getJsonNumber("opened").longValue());
+        assertEquals(25, results.getJsonNumber("delivered").longValue());
+        assertEquals(0, results.getJsonNumber("dropped").longValue());
+        assertTrue(results.getJsonNumber("server_heap_used_mib").doubleValue() > 0, "heap read from /observe/metrics");
+    }
+
+    @Test
     void helpExplainsTheOptions() {
         assertEquals(0, LoadTest.run("send", "--help"));
         assertEquals(2, LoadTest.run("send", "--users", "1", "--target", "127.0.0.1:1"));
+        assertEquals(0, LoadTest.run("subscribers", "--help"));
+        assertEquals(2, LoadTest.run("subscribers", "--streams", "0", "--target", "127.0.0.1:1"));
     }
 }
