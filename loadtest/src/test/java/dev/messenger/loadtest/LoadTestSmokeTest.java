@@ -46,10 +46,25 @@ class LoadTestSmokeTest {
     }
 
     @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void aSmallHistoryRunMeasuresPagesAndFindsNoSequentialScan(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("history.json");
+        int exit = LoadTest.run("history", "--messages", "40000", "--big", "4000", "--conversations", "20", "--samples", "20",
+                "--data-dir", dir.resolve("data").toString(), "--out", out.toString());
+        assertEquals(0, exit, "the plans use the indexes");
+        JsonObject results = Json.createReader(new StringReader(Files.readString(out))).readObject();
+        assertEquals(20, results.getJsonObject("history_deep_page").getJsonNumber("count").longValue());
+        assertTrue(results.getString("plan_history").contains("messages_conversation"), results.getString("plan_history"));
+        assertTrue(results.getBoolean("no_seq_scan_on_messages"));
+    }
+
+    @Test
     void helpExplainsTheOptions() {
         assertEquals(0, LoadTest.run("send", "--help"));
         assertEquals(2, LoadTest.run("send", "--users", "1", "--target", "127.0.0.1:1"));
         assertEquals(0, LoadTest.run("subscribers", "--help"));
+        assertEquals(0, LoadTest.run("history", "--help"));
+        assertEquals(2, LoadTest.run("history", "--messages", "10", "--big", "10"));
         assertEquals(2, LoadTest.run("subscribers", "--streams", "0", "--target", "127.0.0.1:1"));
     }
 }
