@@ -8,11 +8,8 @@ import dev.messenger.api.v1.MessagesServiceGrpc;
 import dev.messenger.api.v1.RegisterRequest;
 import dev.messenger.api.v1.UsersServiceGrpc;
 import dev.messenger.client.MessengerChannels;
-import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import jakarta.json.Json;
-import jakarta.json.JsonArrayBuilder;
 import org.postgresql.PGConnection;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -33,8 +30,6 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 
 /**
  * History at scale: seeds the messages table (COPY) with one conversation of a million messages,
@@ -62,7 +57,6 @@ final class HistoryScenario implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "target/loadtest/history.json", description = "Where the JSON results go. Default: ${DEFAULT-VALUE}.")
     Path out;
 
-    private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
     private static final int OTHER_USERS = 10_000;
 
     @Override
@@ -90,7 +84,7 @@ final class HistoryScenario implements Callable<Integer> {
             seedMessages(db, alice, bob, others);
             System.out.printf("Seeded %,d messages in %.0f s%n", messages, (System.nanoTime() - seedStart) / 1e9);
 
-            var messagesStub = MessagesServiceGrpc.newBlockingStub(channel).withCallCredentials(as(token));
+            var messagesStub = MessagesServiceGrpc.newBlockingStub(channel).withCallCredentials(Bearer.token(token));
             Latency newest = new Latency();
             Latency deep = new Latency();
             Latency list = new Latency();
@@ -282,16 +276,5 @@ final class HistoryScenario implements Callable<Integer> {
         if (!condition) {
             throw new IllegalStateException("Check failed: " + what);
         }
-    }
-
-    private static CallCredentials as(String token) {
-        return new CallCredentials() {
-            @Override
-            public void applyRequestMetadata(RequestInfo info, Executor executor, MetadataApplier applier) {
-                Metadata headers = new Metadata();
-                headers.put(AUTHORIZATION, "Bearer " + token);
-                applier.apply(headers);
-            }
-        };
     }
 }

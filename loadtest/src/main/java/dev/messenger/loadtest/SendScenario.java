@@ -9,9 +9,7 @@ import dev.messenger.api.v1.SendMessageRequest;
 import dev.messenger.api.v1.SubscribeRequest;
 import dev.messenger.api.v1.UsersServiceGrpc;
 import dev.messenger.client.MessengerChannels;
-import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
@@ -29,7 +27,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -84,7 +81,6 @@ final class SendScenario implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "target/loadtest/send.json", description = "Where the JSON results go. Default: ${DEFAULT-VALUE}.")
     Path out;
 
-    private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
     private record Account(String id, String token) {
     }
@@ -214,7 +210,7 @@ final class SendScenario implements Callable<Integer> {
     private static void subscribe(ManagedChannel channel, Account account, Map<String, Long> sentAt,
                                   Map<String, AtomicInteger> deliveries, Latency endToEnd, AtomicLong measureFrom,
                                   AtomicBoolean closing) {
-        NotificationsServiceGrpc.newStub(channel).withCallCredentials(as(account))
+        NotificationsServiceGrpc.newStub(channel).withCallCredentials(Bearer.token(account.token()))
                 .subscribe(SubscribeRequest.getDefaultInstance(), new StreamObserver<>() {
                     @Override
                     public void onNext(FeedEvent event) {
@@ -264,7 +260,7 @@ final class SendScenario implements Callable<Integer> {
             next += interval;
             sentAt.put(clientId, started);
             try {
-                MessagesServiceGrpc.newBlockingStub(channel).withCallCredentials(as(sender))
+                MessagesServiceGrpc.newBlockingStub(channel).withCallCredentials(Bearer.token(sender.token()))
                         .withDeadlineAfter(10, TimeUnit.SECONDS)
                         .sendMessage(SendMessageRequest.newBuilder().setRecipientId(accounts.get(to).id())
                                 .setText("load test message " + k + " from thread " + thread).setClientMessageId(clientId).build());
@@ -280,16 +276,6 @@ final class SendScenario implements Callable<Integer> {
         }
     }
 
-    private static CallCredentials as(Account account) {
-        return new CallCredentials() {
-            @Override
-            public void applyRequestMetadata(RequestInfo info, Executor executor, MetadataApplier applier) {
-                Metadata headers = new Metadata();
-                headers.put(AUTHORIZATION, "Bearer " + account.token());
-                applier.apply(headers);
-            }
-        };
-    }
 
     private static ManagedChannel track(List<ManagedChannel> channels, ManagedChannel channel) {
         channels.add(channel);

@@ -9,9 +9,7 @@ import dev.messenger.api.v1.SendMessageRequest;
 import dev.messenger.api.v1.SubscribeRequest;
 import dev.messenger.api.v1.UsersServiceGrpc;
 import dev.messenger.client.MessengerChannels;
-import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.stub.StreamObserver;
 import jakarta.json.Json;
 import picocli.CommandLine.Command;
@@ -30,7 +28,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
@@ -47,7 +44,6 @@ import java.util.regex.Pattern;
         description = "K live Subscribe streams: memory with them open, delivery latency to each, dropped streams.")
 final class SubscribersScenario implements Callable<Integer> {
     private static final int SESSIONS_PER_USER = 10;
-    private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
     private static final Pattern USED_HEAP = Pattern.compile("(?m)^memory_usedHeap_bytes\\{[^}]*} ([0-9.E+]+)");
 
     @Option(names = "--target", description = "host:port of a running backend. Default: start one in this process "
@@ -135,7 +131,7 @@ final class SubscribersScenario implements Callable<Integer> {
                 Session sender = firstSession.get(users.get((u + 1) % users.size()));
                 String clientId = UUID.randomUUID().toString();
                 sentAt.put(clientId, System.nanoTime());
-                messages.withCallCredentials(as(sender)).withDeadlineAfter(10, TimeUnit.SECONDS)
+                messages.withCallCredentials(Bearer.token(sender.token())).withDeadlineAfter(10, TimeUnit.SECONDS)
                         .sendMessage(SendMessageRequest.newBuilder().setRecipientId(users.get(u))
                                 .setText("to every stream of user " + u).setClientMessageId(clientId).build());
             }
@@ -192,7 +188,7 @@ final class SubscribersScenario implements Callable<Integer> {
 
     private static void subscribe(ManagedChannel channel, Session session, LongAdder opened, LongAdder dropped,
                                   Map<String, Long> sentAt, LongAdder delivered, Latency delivery, AtomicBoolean closing) {
-        NotificationsServiceGrpc.newStub(channel).withCallCredentials(as(session))
+        NotificationsServiceGrpc.newStub(channel).withCallCredentials(Bearer.token(session.token()))
                 .subscribe(SubscribeRequest.getDefaultInstance(), new StreamObserver<>() {
                     private boolean first = true;
 
@@ -246,16 +242,5 @@ final class SubscribersScenario implements Callable<Integer> {
             return -1;
         }
         return -1;
-    }
-
-    private static CallCredentials as(Session session) {
-        return new CallCredentials() {
-            @Override
-            public void applyRequestMetadata(RequestInfo info, Executor executor, MetadataApplier applier) {
-                Metadata headers = new Metadata();
-                headers.put(AUTHORIZATION, "Bearer " + session.token());
-                applier.apply(headers);
-            }
-        };
     }
 }
