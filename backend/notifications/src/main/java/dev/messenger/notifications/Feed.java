@@ -75,10 +75,6 @@ final class Feed implements FeedHub.Listener {
         stop();
     }
 
-    boolean isOpen() {
-        return open.get();
-    }
-
     private void stop() {
         if (open.compareAndSet(true, false)) {
             // Wakes the feed thread if it waits for entries; a full queue wakes it anyway.

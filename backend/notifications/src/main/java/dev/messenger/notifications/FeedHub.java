@@ -34,9 +34,4 @@ final class FeedHub {
             current.forEach(listener -> listener.offer(entry));
         }
     }
-
-    /** Listeners registered now, over all users. */
-    int listenerCount() {
-        return listeners.values().stream().mapToInt(List::size).sum();
-    }
 }

@@ -81,10 +81,6 @@ public final class MainViewModel {
         searchQuery.addListener((obs, was, now) -> search(now.strip()));
     }
 
-    public Session session() {
-        return session;
-    }
-
     public User me() {
         return session.me();
     }

@@ -139,11 +139,6 @@ public final class NotificationCenter {
         }
     }
 
-    /** Popups on screen now (for tests and for closing at sign-out). */
-    public int visibleCount() {
-        return visible.size() + (summary == null ? 0 : 1);
-    }
-
     public void closeAll() {
         new ArrayList<>(visible).forEach(this::close);
         if (summary != null) {

@@ -49,15 +49,4 @@ public final class Failures {
         }
         return "";
     }
-
-    /** The constraint named in a PostgreSQL error, or empty. */
-    public static String violatedConstraint(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof org.postgresql.util.PSQLException psql && psql.getServerErrorMessage() != null) {
-                String constraint = psql.getServerErrorMessage().getConstraint();
-                return constraint == null ? "" : constraint;
-            }
-        }
-        return "";
-    }
 }
