@@ -10,7 +10,6 @@ final class MessageRules {
     static final int MAX_TEXT_CODE_POINTS = 4096;
     static final int HISTORY_DEFAULT_LIMIT = 50;
     static final int CONVERSATIONS_DEFAULT_LIMIT = 50;
-    static final int MAX_PAGE = 100;
     private static final Pattern CLIENT_MESSAGE_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
     private MessageRules() {
@@ -48,16 +47,6 @@ final class MessageRules {
             throw ApiException.invalid("clientMessageId must be 1-64 characters of A-Z, a-z, 0-9, '_' or '-'");
         }
         return clientMessageId;
-    }
-
-    static int limit(long requested, int defaultLimit) {
-        if (requested == 0) {
-            return defaultLimit;
-        }
-        if (requested < 0 || requested > MAX_PAGE) {
-            throw ApiException.invalid("limit must be between 1 and " + MAX_PAGE);
-        }
-        return (int) requested;
     }
 
     /** A message-id cursor: 0 means "from the newest". */

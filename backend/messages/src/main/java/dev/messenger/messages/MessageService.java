@@ -4,6 +4,7 @@ import dev.messenger.api.v1.Conversation;
 import dev.messenger.api.v1.Message;
 import dev.messenger.platform.auth.Caller;
 import dev.messenger.platform.errors.ApiException;
+import dev.messenger.platform.service.Paging;
 
 import java.util.List;
 import java.util.Optional;
@@ -60,7 +61,7 @@ public final class MessageService {
 
     public History history(Caller caller, UUID peerId, long beforeId, long limit) {
         long before = MessageRules.beforeId(beforeId);
-        int pageSize = MessageRules.limit(limit, MessageRules.HISTORY_DEFAULT_LIMIT);
+        int pageSize = Paging.limit(limit, MessageRules.HISTORY_DEFAULT_LIMIT, Paging.MAX_PAGE);
         List<Message> page = messages.history(caller.userId(), peerId, before, pageSize + 1);
         if (page.isEmpty() && !peerId.equals(caller.userId()) && !messages.userExists(peerId)) {
             throw ApiException.notFound("No user with id " + peerId);
@@ -70,7 +71,7 @@ public final class MessageService {
     }
 
     public ConversationPage conversations(Caller caller, long limit, String pageToken) {
-        int pageSize = MessageRules.limit(limit, MessageRules.CONVERSATIONS_DEFAULT_LIMIT);
+        int pageSize = Paging.limit(limit, MessageRules.CONVERSATIONS_DEFAULT_LIMIT, Paging.MAX_PAGE);
         long before = pageToken == null || pageToken.isEmpty() ? Long.MAX_VALUE : decodePageToken(pageToken);
         // Read the feed position first: whatever arrives after it is in the feed, even if the
         // list below already shows it (clients drop repeats by message id).

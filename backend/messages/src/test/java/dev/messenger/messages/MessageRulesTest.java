@@ -33,11 +33,7 @@ class MessageRulesTest {
     }
 
     @Test
-    void pagingBounds() {
-        assertEquals(50, MessageRules.limit(0, 50));
-        assertEquals(100, MessageRules.limit(100, 50));
-        assertThrows(ApiException.class, () -> MessageRules.limit(101, 50));
-        assertThrows(ApiException.class, () -> MessageRules.limit(-1, 50));
+    void beforeIdCursor() {
         assertEquals(Long.MAX_VALUE, MessageRules.beforeId(0));
         assertEquals(42, MessageRules.beforeId(42));
         assertThrows(ApiException.class, () -> MessageRules.beforeId(-5));

@@ -3,6 +3,7 @@ package dev.messenger.notifications;
 import dev.messenger.api.v1.FeedMessage;
 import dev.messenger.api.v1.FeedPage;
 import dev.messenger.platform.errors.ApiException;
+import dev.messenger.platform.service.Paging;
 
 import java.time.Duration;
 import java.util.List;
@@ -30,13 +31,10 @@ final class LongPoll {
         if (afterSeq < 0) {
             throw ApiException.invalid("after must not be negative");
         }
-        if (limit < 0 || limit > MAX_LIMIT) {
-            throw ApiException.invalid("limit must be between 1 and " + MAX_LIMIT);
-        }
+        int pageSize = Paging.limit(limit, DEFAULT_LIMIT, MAX_LIMIT);
         if (waitSeconds < 0 || waitSeconds > MAX_WAIT_SECONDS) {
             throw ApiException.invalid("wait must be between 0 and " + MAX_WAIT_SECONDS + " seconds");
         }
-        int pageSize = limit == 0 ? DEFAULT_LIMIT : (int) limit;
         // Listen before reading, so an entry committed between the read and the wait still wakes us.
         CompletableFuture<Void> arrived = new CompletableFuture<>();
         try (AutoCloseable ignored = hub.listen(user, entry -> {

@@ -5,6 +5,7 @@ import dev.messenger.platform.auth.IssuedToken;
 import dev.messenger.platform.auth.Sessions;
 import dev.messenger.platform.errors.ApiException;
 import dev.messenger.platform.errors.ErrorKind;
+import dev.messenger.platform.service.Paging;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -16,7 +17,6 @@ import java.util.logging.Logger;
 public final class UserService {
     private static final Logger LOG = Logger.getLogger(UserService.class.getName());
     static final int SEARCH_DEFAULT_LIMIT = 20;
-    static final int MAX_PAGE = 100;
 
     private final UserRepository users;
     private final Sessions sessions;
@@ -81,9 +81,9 @@ public final class UserService {
         return users.find(id).orElseThrow(() -> ApiException.notFound("No user with id " + id));
     }
 
-    public SearchPage search(String query, int limit, String pageToken) {
+    public SearchPage search(String query, long limit, String pageToken) {
         String prefix = UserRules.searchPrefix(query);
-        int pageSize = pageSize(limit, SEARCH_DEFAULT_LIMIT);
+        int pageSize = Paging.limit(limit, SEARCH_DEFAULT_LIMIT, Paging.MAX_PAGE);
         String after = pageToken == null || pageToken.isEmpty() ? "" : decodePageToken(pageToken);
         List<UserAccount> found = users.search(prefix, after, pageSize + 1);
         if (found.size() <= pageSize) {
@@ -91,16 +91,6 @@ public final class UserService {
         }
         List<UserAccount> page = found.subList(0, pageSize);
         return new SearchPage(List.copyOf(page), encodePageToken(UserRules.key(page.getLast().username())));
-    }
-
-    static int pageSize(int requested, int defaultSize) {
-        if (requested == 0) {
-            return defaultSize;
-        }
-        if (requested < 0 || requested > MAX_PAGE) {
-            throw ApiException.invalid("limit must be between 1 and " + MAX_PAGE);
-        }
-        return requested;
     }
 
     private static String encodePageToken(String lastKey) {

@@ -62,8 +62,8 @@ final class UsersRestService implements HttpService {
 
     private void search(ServerRequest req, ServerResponse res) {
         auth.caller(req);
-        int limit = Math.toIntExact(Math.clamp(Rest.queryLong(req, "limit", 0), -1, UserService.MAX_PAGE + 1));
-        var page = users.search(Rest.query(req, "q").orElse(""), limit, Rest.query(req, "pageToken").orElse(""));
+        var page = users.search(Rest.query(req, "q").orElse(""), Rest.queryLong(req, "limit", 0),
+                Rest.query(req, "pageToken").orElse(""));
         Rest.send(res, Status.OK_200, UsersGrpcService.searchResponse(page));
     }
 }

@@ -19,9 +19,6 @@ import org.testfx.api.FxRobot;
 import org.testfx.api.FxToolkit;
 import org.testfx.util.WaitForAsyncUtils;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -127,7 +124,7 @@ class DesktopAppUiTest {
 
     @Test
     void theAppReconnectsAfterTheServerRestartsAndCatchesUpWithoutDuplicates(TestBackend backend) throws Exception {
-        int port = freePort();
+        int port = TestBackend.freePort();
         Map<String, String> ownPort = Map.of("server.port", Integer.toString(port));
         MessengerServer[] appServer = {MessengerServer.start(backend.config(ownPort))};
         toClose.add(() -> appServer[0].close());
@@ -173,13 +170,6 @@ class DesktopAppUiTest {
         }
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     static {
         WaitForAsyncUtils.autoCheckException = false;

@@ -23,7 +23,6 @@ import org.junit.jupiter.api.function.Executable;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -80,7 +79,7 @@ class SeparateProcessesTest {
         assertTrue(Files.readString(LOGS.resolve("migrate.log")).contains("Database schema at version"), tail("migrate"));
 
         for (String service : SERVICES) {
-            int port = freePort();
+            int port = TestBackend.freePort();
             ports.put(service, port);
             processes.put(service, start(service, environment(compose, service, backend, port)));
         }
@@ -300,9 +299,4 @@ class SeparateProcessesTest {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

@@ -141,7 +141,8 @@ public final class TestBackend implements AutoCloseable {
         return Path.of(System.getProperty("java.io.tmpdir"), "messenger-test-runtime");
     }
 
-    private static int freePort() {
+    /** A loopback port nothing listens on now, for servers a test starts itself. */
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {
