@@ -40,7 +40,7 @@ import java.util.concurrent.locks.LockSupport;
  * stream), and checks every accepted message reached its recipient exactly once.
  */
 @Command(name = "send", mixinStandardHelpOptions = true,
-        description = "Sustained sending with every recipient subscribed; compares with plain PostgreSQL and Kafka baselines.")
+        description = "Sustained sending with every recipient subscribed; compares with baselines: an empty gRPC call, plain PostgreSQL and Kafka.")
 final class SendScenario implements Callable<Integer> {
     @Option(names = "--target", description = "host:port of a running backend. Default: start one in this process (embedded PostgreSQL + Kafka).")
     String target;
@@ -75,7 +75,7 @@ final class SendScenario implements Callable<Integer> {
     @Option(names = "--rate", defaultValue = "0", description = "Target messages/s over all senders (open loop); 0 sends as fast as possible. Default: ${DEFAULT-VALUE}.")
     int rate;
 
-    @Option(names = "--no-baseline", description = "Skip the PostgreSQL and Kafka baselines.")
+    @Option(names = "--no-baseline", description = "Skip the baselines (empty gRPC call, PostgreSQL, Kafka).")
     boolean noBaseline;
 
     @Option(names = "--out", defaultValue = "target/loadtest/send.json", description = "Where the JSON results go. Default: ${DEFAULT-VALUE}.")
@@ -175,7 +175,7 @@ final class SendScenario implements Callable<Integer> {
             json.add("errors", errorJson);
 
             if (!noBaseline) {
-                Baselines.run(backend, senders, durationSeconds, throughput, endToEnd, json);
+                Baselines.run(backend, senders, channelCount, durationSeconds, throughput, endToEnd, json);
             }
             Files.createDirectories(out.toAbsolutePath().getParent());
             Files.writeString(out, json.build().toString());

@@ -7,25 +7,21 @@ import dev.messenger.api.v1.User;
 import dev.messenger.platform.db.MessageRows;
 import dev.messenger.platform.db.Rows;
 import dev.messenger.platform.db.Transactions;
-import dev.messenger.platform.errors.ApiException;
-import dev.messenger.platform.errors.Failures;
 import dev.messenger.platform.service.ProtoTime;
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbRow;
 
-import java.util.Comparator;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Stream;
 
-/** Messages, feeds, conversations and the outbox: everything a send writes, in one transaction. */
+/** Messages, feeds, conversations and the outbox: everything a send writes, in one transaction per batch of sends. */
 final class MessageRepository {
-    private static final String UNIQUE_VIOLATION = "23505";
-    private static final String FOREIGN_KEY_VIOLATION = "23503";
-    /** PostgreSQL orders uuids by their bytes, which is the order of their lower-case text form. */
-    static final Comparator<UUID> LOCK_ORDER = Comparator.comparing(UUID::toString);
-
     private final DbClient db;
     private final String eventsTopic;
 
@@ -49,95 +45,183 @@ final class MessageRepository {
                 .map(MessageRows::message);
     }
 
-    /**
-     * Stores the message, numbers it in both feeds, updates both conversation rows and writes the
-     * outbox event, all in one transaction of four statements.
-     *
-     * @return empty when another send with the same client id won the race (the caller re-reads it)
-     */
-    Optional<Sent> insert(UUID senderId, UUID recipientId, String text, String clientMessageId) {
-        try {
-            return Optional.of(Transactions.inTransaction(db, tx -> {
-                // Feed heads are locked in one global order, so concurrent sends between the same
-                // users cannot deadlock; the lock also makes the numbers commit in order.
-                long senderSeq = 0;
-                long recipientSeq = 0;
-                for (UUID user : List.of(senderId, recipientId).stream().sorted(LOCK_ORDER).toList()) {
-                    long seq = nextSeq(tx, user);
-                    if (user.equals(senderId)) {
-                        senderSeq = seq;
-                    } else {
-                        recipientSeq = seq;
-                    }
-                }
-                Message message = tx.createGet("""
-                                INSERT INTO messages (sender_id, recipient_id, body, client_message_id)
-                                VALUES (CAST(:sender AS uuid), CAST(:recipient AS uuid), :body, :clientId)
-                                RETURNING id, sender_id, recipient_id, body, client_message_id, sent_at""")
-                        .addParam("sender", senderId)
-                        .addParam("recipient", recipientId)
-                        .addParam("body", text)
-                        .addParam("clientId", clientMessageId)
-                        .execute()
-                        .map(MessageRows::message)
-                        .orElseThrow();
-                byte[] event = MessageSentEvent.newBuilder()
-                        .setMessage(message)
-                        .setRecipientSeq(recipientSeq)
-                        .setSenderSeq(senderSeq)
-                        .build()
-                        .toByteArray();
-                // One round trip for the rest: both feed entries, the outbox event and both
-                // conversation rows (the sender has read everything up to their own message; the
-                // recipient has one more unread). The rows are distinct, and the feed-head locks
-                // taken above already order concurrent sends between the same two users.
-                tx.createInsert("""
-                                WITH entries AS (
-                                    INSERT INTO feed_entries (user_id, seq, message_id)
-                                    VALUES (CAST(:sender AS uuid), :senderSeq, :id), (CAST(:recipient AS uuid), :recipientSeq, :id)
-                                ), events AS (
-                                    INSERT INTO outbox (topic, record_key, payload) VALUES (:topic, :key, :payload)
-                                )
-                                INSERT INTO conversations AS c (owner_id, peer_id, last_message_id, unread_count, last_read_message_id)
-                                VALUES (CAST(:sender AS uuid), CAST(:recipient AS uuid), :id, 0, :id),
-                                       (CAST(:recipient AS uuid), CAST(:sender AS uuid), :id, 1, 0)
-                                ON CONFLICT (owner_id, peer_id) DO UPDATE
-                                SET last_message_id = EXCLUDED.last_message_id,
-                                    unread_count = CASE WHEN c.owner_id = CAST(:sender AS uuid) THEN 0 ELSE c.unread_count + 1 END,
-                                    last_read_message_id = CASE WHEN c.owner_id = CAST(:sender AS uuid)
-                                        THEN EXCLUDED.last_message_id ELSE c.last_read_message_id END""")
-                        .addParam("sender", senderId)
-                        .addParam("senderSeq", senderSeq)
-                        .addParam("recipient", recipientId)
-                        .addParam("recipientSeq", recipientSeq)
-                        .addParam("id", message.getId())
-                        .addParam("topic", eventsTopic)
-                        .addParam("key", recipientId.toString())
-                        .addParam("payload", event)
-                        .execute();
-                return new Sent(message, recipientSeq, senderSeq);
-            }));
-        } catch (RuntimeException e) {
-            String state = Failures.sqlState(e);
-            if (UNIQUE_VIOLATION.equals(state) && clientMessageId != null) {
-                return Optional.empty();
-            }
-            if (FOREIGN_KEY_VIOLATION.equals(state)) {
-                throw ApiException.notFound("No user with id " + recipientId);
-            }
-            throw e;
+    /** A send to store: validated, not yet stored. */
+    record Draft(UUID senderId, UUID recipientId, String text, String clientMessageId) {
+    }
+
+    /** What storing a draft came to. */
+    sealed interface Outcome {
+        record Stored(Sent sent) implements Outcome {
+        }
+
+        /** The sender already has a message with this client id (stored earlier, or earlier in the same batch). */
+        record ClientIdTaken() implements Outcome {
+        }
+
+        record UnknownRecipient() implements Outcome {
         }
     }
 
-    private static long nextSeq(DbExecute tx, UUID user) {
-        return tx.createGet("""
-                        INSERT INTO feed_heads (user_id, last_seq) VALUES (CAST(:user AS uuid), 1)
-                        ON CONFLICT (user_id) DO UPDATE SET last_seq = feed_heads.last_seq + 1
-                        RETURNING last_seq""")
-                .addParam("user", user)
-                .execute()
-                .map(row -> Rows.longValue(row, "last_seq"))
-                .orElseThrow();
+    /**
+     * Stores a batch of drafts in one transaction of three statements, whatever its size: lock the
+     * feed heads of everyone involved (in one global order, so concurrent batches cannot deadlock, and
+     * so messages between the same users get ids and feed numbers in commit order), insert the
+     * messages, then write feed entries, new heads, outbox events and conversation rows together.
+     *
+     * @return one outcome per draft, in the drafts' order
+     */
+    List<Outcome> store(List<Draft> drafts) {
+        return Transactions.inTransaction(db, tx -> {
+            Map<UUID, Long> heads = lockFeedHeads(tx, drafts);
+            List<Integer> storable = new ArrayList<>();
+            for (int i = 0; i < drafts.size(); i++) {
+                if (heads.containsKey(drafts.get(i).recipientId())) {
+                    storable.add(i);
+                }
+            }
+            Map<Integer, Message> stored = new HashMap<>();
+            insertMessages(tx, storable.stream().map(drafts::get).toList())
+                    .forEach((index, message) -> stored.put(storable.get(index), message));
+            BatchPlan plan = BatchPlan.of(heads, List.copyOf(stored.values()));
+            if (!plan.sent().isEmpty()) {
+                writeFeedsAndConversations(tx, plan);
+            }
+            Map<Long, Sent> sentById = new HashMap<>();
+            plan.sent().forEach(sent -> sentById.put(sent.message().getId(), sent));
+            List<Outcome> outcomes = new ArrayList<>(drafts.size());
+            for (int i = 0; i < drafts.size(); i++) {
+                Message message = stored.get(i);
+                if (message != null) {
+                    outcomes.add(new Outcome.Stored(sentById.get(message.getId())));
+                } else if (heads.containsKey(drafts.get(i).recipientId())) {
+                    outcomes.add(new Outcome.ClientIdTaken());
+                } else {
+                    outcomes.add(new Outcome.UnknownRecipient());
+                }
+            }
+            return outcomes;
+        });
+    }
+
+    /**
+     * Locks the feed heads of every sender and recipient that exists (creating missing heads at 0), in
+     * PostgreSQL's uuid order; a recipient that does not exist is simply absent from the result.
+     */
+    private static Map<UUID, Long> lockFeedHeads(DbExecute tx, List<Draft> drafts) {
+        String[] users = drafts.stream()
+                .flatMap(draft -> Stream.of(draft.senderId(), draft.recipientId()))
+                .distinct()
+                .map(UUID::toString)
+                .toArray(String[]::new);
+        Map<UUID, Long> heads = new HashMap<>();
+        try (var rows = tx.createQuery("""
+                        INSERT INTO feed_heads AS h (user_id, last_seq)
+                        SELECT u.id, 0 FROM users u WHERE u.id = ANY(CAST(:users AS uuid[])) ORDER BY u.id
+                        ON CONFLICT (user_id) DO UPDATE SET last_seq = h.last_seq
+                        RETURNING user_id, last_seq""")
+                .addParam("users", users)
+                .execute()) {
+            rows.forEach(row -> heads.put(Rows.uuid(row, "user_id"), Rows.longValue(row, "last_seq")));
+        }
+        return heads;
+    }
+
+    /**
+     * Inserts the drafts; one whose client id the sender already used is skipped.
+     *
+     * @return the stored messages by their draft's index in {@code drafts}
+     */
+    private static Map<Integer, Message> insertMessages(DbExecute tx, List<Draft> drafts) {
+        Map<Integer, Message> stored = new HashMap<>();
+        if (drafts.isEmpty()) {
+            return stored;
+        }
+        // Ids are drawn first so that each returned row can be matched to its draft by number.
+        try (var rows = tx.createQuery("""
+                        WITH input AS MATERIALIZED (
+                            SELECT nextval(pg_get_serial_sequence('messages', 'id')) AS id, t.*
+                            FROM unnest(CAST(:senders AS uuid[]), CAST(:recipients AS uuid[]), CAST(:bodies AS text[]),
+                                        CAST(:clientIds AS text[]))
+                                 WITH ORDINALITY AS t(sender_id, recipient_id, body, client_message_id, ord)
+                        ), stored AS (
+                            INSERT INTO messages (id, sender_id, recipient_id, body, client_message_id)
+                            OVERRIDING SYSTEM VALUE
+                            SELECT id, sender_id, recipient_id, body, client_message_id FROM input ORDER BY id
+                            ON CONFLICT (sender_id, client_message_id) WHERE client_message_id IS NOT NULL DO NOTHING
+                            RETURNING id, sender_id, recipient_id, body, client_message_id, sent_at
+                        )
+                        SELECT input.ord, %s FROM stored m JOIN input USING (id)""".formatted(MessageRows.columns("m")))
+                .addParam("senders", drafts.stream().map(draft -> draft.senderId().toString()).toArray(String[]::new))
+                .addParam("recipients", drafts.stream().map(draft -> draft.recipientId().toString()).toArray(String[]::new))
+                .addParam("bodies", drafts.stream().map(Draft::text).toArray(String[]::new))
+                .addParam("clientIds", drafts.stream().map(Draft::clientMessageId).toArray(String[]::new))
+                .execute()) {
+            rows.forEach(row -> stored.put((int) Rows.longValue(row, "ord") - 1, MessageRows.message(row)));
+        }
+        return stored;
+    }
+
+    /** One round trip: feed entries, feed heads, outbox events and conversation rows. */
+    private void writeFeedsAndConversations(DbExecute tx, BatchPlan plan) {
+        List<Sent> sent = plan.sent();
+        List<String> entryUsers = new ArrayList<>(sent.size() * 2);
+        List<Long> entrySeqs = new ArrayList<>(sent.size() * 2);
+        List<Long> entryMessages = new ArrayList<>(sent.size() * 2);
+        for (Sent one : sent) {
+            entryUsers.add(one.message().getSenderId());
+            entrySeqs.add(one.senderSeq());
+            entryMessages.add(one.message().getId());
+            entryUsers.add(one.message().getRecipientId());
+            entrySeqs.add(one.recipientSeq());
+            entryMessages.add(one.message().getId());
+        }
+        List<BatchPlan.ConversationChange> conversations = plan.conversations();
+        // Outbox rows go in in id order, which is the order the relay publishes them.
+        tx.createInsert("""
+                        WITH heads AS (
+                            UPDATE feed_heads h SET last_seq = t.last_seq
+                            FROM unnest(CAST(:headUsers AS uuid[]), CAST(:headSeqs AS bigint[])) AS t(user_id, last_seq)
+                            WHERE h.user_id = t.user_id
+                        ), entries AS (
+                            INSERT INTO feed_entries (user_id, seq, message_id)
+                            SELECT * FROM unnest(CAST(:entryUsers AS uuid[]), CAST(:entrySeqs AS bigint[]),
+                                                 CAST(:entryMessages AS bigint[]))
+                        ), events AS (
+                            INSERT INTO outbox (topic, record_key, payload)
+                            SELECT :topic, t.record_key, t.payload
+                            FROM unnest(CAST(:eventKeys AS text[]), CAST(:eventPayloads AS bytea[])) AS t(record_key, payload)
+                        )
+                        INSERT INTO conversations AS c (owner_id, peer_id, last_message_id, unread_count, last_read_message_id)
+                        SELECT * FROM unnest(CAST(:owners AS uuid[]), CAST(:peers AS uuid[]), CAST(:lastMessages AS bigint[]),
+                                             CAST(:unread AS bigint[]), CAST(:lastRead AS bigint[]))
+                        ON CONFLICT (owner_id, peer_id) DO UPDATE
+                        SET last_message_id = EXCLUDED.last_message_id,
+                            unread_count = CASE WHEN EXCLUDED.last_read_message_id > 0 THEN EXCLUDED.unread_count
+                                                ELSE c.unread_count + EXCLUDED.unread_count END,
+                            last_read_message_id = GREATEST(c.last_read_message_id, EXCLUDED.last_read_message_id)""")
+                .addParam("headUsers", plan.heads().keySet().stream().map(UUID::toString).toArray(String[]::new))
+                .addParam("headSeqs", plan.heads().values().toArray(Long[]::new))
+                .addParam("entryUsers", entryUsers.toArray(String[]::new))
+                .addParam("entrySeqs", entrySeqs.toArray(Long[]::new))
+                .addParam("entryMessages", entryMessages.toArray(Long[]::new))
+                .addParam("topic", eventsTopic)
+                .addParam("eventKeys", sent.stream().map(one -> one.message().getRecipientId()).toArray(String[]::new))
+                .addParam("eventPayloads", sent.stream().map(MessageRepository::event).toArray(byte[][]::new))
+                .addParam("owners", conversations.stream().map(change -> change.owner().toString()).toArray(String[]::new))
+                .addParam("peers", conversations.stream().map(change -> change.peer().toString()).toArray(String[]::new))
+                .addParam("lastMessages", conversations.stream().map(BatchPlan.ConversationChange::lastMessageId).toArray(Long[]::new))
+                .addParam("unread", conversations.stream().map(BatchPlan.ConversationChange::unread).toArray(Long[]::new))
+                .addParam("lastRead", conversations.stream().map(BatchPlan.ConversationChange::lastReadMessageId).toArray(Long[]::new))
+                .execute();
+    }
+
+    private static byte[] event(Sent sent) {
+        return MessageSentEvent.newBuilder()
+                .setMessage(sent.message())
+                .setRecipientSeq(sent.recipientSeq())
+                .setSenderSeq(sent.senderSeq())
+                .build()
+                .toByteArray();
     }
 
     /** Messages between two users with id below {@code beforeId}, newest first. */

@@ -7,7 +7,6 @@ import dev.messenger.platform.errors.ApiException;
 import dev.messenger.platform.service.Paging;
 
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.logging.Logger;
 
@@ -16,12 +15,11 @@ public final class MessageService {
     private static final Logger LOG = Logger.getLogger(MessageService.class.getName());
 
     private final MessageRepository messages;
-    private final Runnable afterCommit;
+    private final SendBatcher sends;
 
-    /** @param afterCommit told after every stored message (wakes the outbox relay) */
-    MessageService(MessageRepository messages, Runnable afterCommit) {
+    MessageService(MessageRepository messages, SendBatcher sends) {
         this.messages = messages;
-        this.afterCommit = afterCommit;
+        this.sends = sends;
     }
 
     public record SendResult(Message message, boolean duplicate) {
@@ -39,17 +37,18 @@ public final class MessageService {
         if (recipientId.equals(caller.userId())) {
             throw ApiException.invalid("You cannot send a message to yourself");
         }
-        // A retry is rare, so the insert is tried first: the unique index on (sender, client id)
-        // turns a repeat into an empty result, and only then is the earlier message read.
-        Optional<MessageRepository.Sent> sent = messages.insert(caller.userId(), recipientId, validText, clientId);
-        if (sent.isEmpty()) {
-            return duplicate(messages.findByClientId(caller.userId(), clientId).orElseThrow(), recipientId, validText);
-        }
-        afterCommit.run();
-        Message message = sent.get().message();
-        LOG.fine(() -> "Stored message " + message.getId() + " from " + caller.userId() + " to " + recipientId
-                + " (feed seq " + sent.get().recipientSeq() + ")");
-        return new SendResult(message, false);
+        var draft = new MessageRepository.Draft(caller.userId(), recipientId, validText, clientId);
+        return switch (sends.store(draft)) {
+            case MessageRepository.Outcome.Stored(MessageRepository.Sent sent) -> {
+                LOG.fine(() -> "Stored message " + sent.message().getId() + " from " + caller.userId() + " to " + recipientId
+                        + " (feed seq " + sent.recipientSeq() + ")");
+                yield new SendResult(sent.message(), false);
+            }
+            // Read after the commit that found the earlier message, so it is there to read.
+            case MessageRepository.Outcome.ClientIdTaken() ->
+                    duplicate(messages.findByClientId(caller.userId(), clientId).orElseThrow(), recipientId, validText);
+            case MessageRepository.Outcome.UnknownRecipient() -> throw ApiException.notFound("No user with id " + recipientId);
+        };
     }
 
     private static SendResult duplicate(Message earlier, UUID recipientId, String text) {

@@ -38,13 +38,4 @@ class MessageRulesTest {
         assertEquals(42, MessageRules.beforeId(42));
         assertThrows(ApiException.class, () -> MessageRules.beforeId(-5));
     }
-
-    @Test
-    void locksAreTakenInPostgresUuidOrder() {
-        // PostgreSQL compares uuids byte by byte (unsigned); UUID.compareTo compares signed longs.
-        UUID low = UUID.fromString("00000000-0000-0000-0000-000000000001");
-        UUID high = UUID.fromString("ffffffff-0000-0000-0000-000000000000");
-        assertTrue(MessageRepository.LOCK_ORDER.compare(low, high) < 0);
-        assertTrue(low.compareTo(high) > 0, "the JDK's order differs, which is why LOCK_ORDER exists");
-    }
 }

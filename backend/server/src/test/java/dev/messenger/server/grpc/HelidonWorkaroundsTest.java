@@ -305,6 +305,26 @@ class HelidonWorkaroundsTest {
         assertEquals(HealthCheckResponse.ServingStatus.SERVING, again.getStatus());
     }
 
+    // ------------------------------------------------ 7: every response gzipped
+
+    /**
+     * Fails without RequestHeadersProtocolProvider hiding {@code grpc-accept-encoding}: Helidon would
+     * answer this grpc-java client (which advertises gzip on every call) with gzip-compressed messages.
+     */
+    @Test
+    void defect7_responsesAreNotCompressedForAClientThatMerelyAcceptsGzip() {
+        AtomicReference<Metadata> responseHeaders = new AtomicReference<>();
+        AtomicReference<Metadata> trailers = new AtomicReference<>();
+        var health = HealthGrpc.newBlockingStub(channel)
+                .withInterceptors(MetadataUtils.newCaptureMetadataInterceptor(responseHeaders, trailers));
+
+        assertEquals(HealthCheckResponse.ServingStatus.SERVING,
+                health.withDeadlineAfter(10, TimeUnit.SECONDS).check(HealthCheckRequest.getDefaultInstance()).getStatus());
+
+        String encoding = responseHeaders.get().get(Metadata.Key.of("grpc-encoding", Metadata.ASCII_STRING_MARSHALLER));
+        assertTrue(encoding == null || encoding.equals("identity"), "response messages encoded with " + encoding);
+    }
+
     // ------------------------------------------------ 2: no cancel signal
 
     /**

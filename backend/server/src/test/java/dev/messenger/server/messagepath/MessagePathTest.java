@@ -2,9 +2,7 @@ package dev.messenger.server.messagepath;
 
 import dev.messenger.api.v1.FeedEvent;
 import dev.messenger.api.v1.FeedMessage;
-import dev.messenger.api.v1.MessagesServiceGrpc;
 import dev.messenger.api.v1.NotificationsServiceGrpc;
-import dev.messenger.api.v1.SendMessageRequest;
 import dev.messenger.api.v1.SendMessageResponse;
 import dev.messenger.api.v1.SubscribeRequest;
 import dev.messenger.notifications.NotificationsModule;
@@ -59,7 +57,6 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 @ExtendWith(BackendExtension.class)
 class MessagePathTest {
-    private static final Duration SEND_DEADLINE = Duration.ofSeconds(10);
     private static TestBackend backend;
 
     @BeforeAll
@@ -719,13 +716,7 @@ class MessagePathTest {
     }
 
     private static SendMessageResponse send(Channel channel, TestUser from, TestUser to, String text, String clientMessageId) {
-        SendMessageRequest.Builder request = SendMessageRequest.newBuilder().setRecipientId(to.id().toString()).setText(text);
-        if (clientMessageId != null) {
-            request.setClientMessageId(clientMessageId);
-        }
-        return from.as(MessagesServiceGrpc.newBlockingStub(channel))
-                .withDeadlineAfter(SEND_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
-                .sendMessage(request.build());
+        return from.send(channel, to, text, clientMessageId);
     }
 
     /** Seqs strictly 1 apart starting at {@code first}, {@code count} of them: in order, no repeats, no gaps. */

@@ -1,7 +1,10 @@
 package dev.messenger.server.testing;
 
 import dev.messenger.api.v1.LoginRequest;
+import dev.messenger.api.v1.MessagesServiceGrpc;
 import dev.messenger.api.v1.RegisterRequest;
+import dev.messenger.api.v1.SendMessageRequest;
+import dev.messenger.api.v1.SendMessageResponse;
 import dev.messenger.api.v1.UsersServiceGrpc;
 import io.grpc.CallCredentials;
 import io.grpc.Channel;
@@ -10,6 +13,7 @@ import io.grpc.stub.AbstractStub;
 
 import java.util.UUID;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** A registered, signed-in user for tests, and the credentials to call as them. */
@@ -48,5 +52,14 @@ public record TestUser(UUID id, String username, String password, String token) 
                 applier.apply(headers);
             }
         });
+    }
+
+    /** Sends as this user over gRPC (10 s deadline); {@code clientMessageId} may be null. */
+    public SendMessageResponse send(Channel channel, TestUser to, String text, String clientMessageId) {
+        SendMessageRequest.Builder request = SendMessageRequest.newBuilder().setRecipientId(to.id().toString()).setText(text);
+        if (clientMessageId != null) {
+            request.setClientMessageId(clientMessageId);
+        }
+        return as(MessagesServiceGrpc.newBlockingStub(channel)).withDeadlineAfter(10, TimeUnit.SECONDS).sendMessage(request.build());
     }
 }
