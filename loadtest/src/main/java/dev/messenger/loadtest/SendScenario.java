@@ -22,8 +22,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
@@ -60,6 +62,10 @@ final class SendScenario implements Callable<Integer> {
     @Option(names = "--data-dir", description = "Embedded mode: where PostgreSQL and Kafka keep their data. Default: a new temporary directory.")
     Path dataDir;
 
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Embedded mode: a server setting from application.yaml, "
+            + "e.g. --set messages.send.writers=1 (repeatable), to measure what a setting changes.")
+    Map<String, String> serverSettings = new HashMap<>();
+
     @Option(names = "--users", defaultValue = "20", description = "Users, each with a live Subscribe stream. Default: ${DEFAULT-VALUE}.")
     int users;
 
@@ -92,7 +98,7 @@ final class SendScenario implements Callable<Integer> {
             return 2;
         }
         try (Backend backend = target == null
-                ? Backend.embedded(dataDir == null ? Files.createTempDirectory("messenger-loadtest-") : dataDir)
+                ? Backend.embedded(dataDir == null ? Files.createTempDirectory("messenger-loadtest-") : dataDir, serverSettings)
                 : Backend.external(target, jdbcUrl, jdbcUser, jdbcPassword, kafka)) {
             return run(backend);
         }
@@ -163,6 +169,7 @@ final class SendScenario implements Callable<Integer> {
             JsonObjectBuilder json = Json.createObjectBuilder()
                     .add("scenario", "send")
                     .add("target", backend.target())
+                    .add("server_settings", Json.createObjectBuilder(new TreeMap<String, Object>(serverSettings)))
                     .add("users", users).add("senders", senders).add("duration_s", durationSeconds)
                     .add("warmup_s", warmupSeconds).add("rate_limit", rate)
                     .add("accepted", sent).add("accepted_measured", acceptedMeasured.sum())

@@ -2,6 +2,8 @@ package dev.messenger.server;
 
 import dev.messenger.messages.MessagesModule;
 import dev.messenger.notifications.NotificationsModule;
+import dev.messenger.platform.auth.SessionCache;
+import dev.messenger.platform.auth.SessionRevocationListener;
 import dev.messenger.platform.auth.Sessions;
 import dev.messenger.platform.auth.Tokens;
 import dev.messenger.platform.db.Database;
@@ -121,8 +123,16 @@ public final class MessengerServer implements AutoCloseable {
         DbClient db = Database.connect(config.get("db"), coordinates);
         started.add(db);
         Clock clock = Clock.systemUTC();
+        SessionCache sessionCache = new SessionCache(
+                config.get("auth.session-cache.max-age").as(Duration.class).orElse(Duration.ofMinutes(1)),
+                config.get("auth.session-cache.max-entries").asInt().orElse(100_000));
+        if (config.get("auth.session-cache.enabled").asBoolean().orElse(true)) {
+            SessionRevocationListener revocations = new SessionRevocationListener(coordinates, sessionCache);
+            started.add(revocations);
+            revocations.start();
+        }
         Sessions sessions = new Sessions(db, new Tokens(new SecureRandom()),
-                config.get("auth.token-ttl").as(Duration.class).orElse(Duration.ofDays(30)), clock);
+                config.get("auth.token-ttl").as(Duration.class).orElse(Duration.ofDays(30)), clock, sessionCache);
         Platform platform = new Platform(config, db, sessions, kafka, clock, Metrics.globalRegistry());
 
         Thread.ofVirtual().name("ensure-topic").start(() -> {

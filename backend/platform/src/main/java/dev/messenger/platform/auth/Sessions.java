@@ -3,15 +3,19 @@ package dev.messenger.platform.auth;
 import dev.messenger.platform.db.Rows;
 import dev.messenger.platform.errors.ApiException;
 import io.helidon.dbclient.DbClient;
+import io.helidon.dbclient.DbRow;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Login sessions: issues tokens, resolves a token to its caller on every call, revokes at logout.
- * Every check goes to the database, so a logout is effective at once on every server instance.
+ * Recently used sessions are answered from a {@link SessionCache}, which hears of every revocation
+ * from PostgreSQL (on any server instance) at commit, so a logout is effective at once everywhere;
+ * while revocations cannot be heard, every check goes to the database.
  */
 public final class Sessions {
     private static final String INSERT = """
@@ -19,7 +23,7 @@ public final class Sessions {
             VALUES (CAST(:id AS uuid), :tokenHash, CAST(:userId AS uuid), :createdAt, :expiresAt)
             """;
     private static final String FIND = """
-            SELECT id, user_id FROM sessions WHERE token_hash = :tokenHash AND expires_at > :now
+            SELECT id, user_id, expires_at FROM sessions WHERE token_hash = :tokenHash AND expires_at > :now
             """;
     private static final String DELETE = "DELETE FROM sessions WHERE id = CAST(:id AS uuid)";
     private static final String DELETE_EXPIRED = "DELETE FROM sessions WHERE expires_at <= :now";
@@ -28,12 +32,14 @@ public final class Sessions {
     private final Tokens tokens;
     private final Duration ttl;
     private final Clock clock;
+    private final SessionCache cache;
 
-    public Sessions(DbClient db, Tokens tokens, Duration ttl, Clock clock) {
+    public Sessions(DbClient db, Tokens tokens, Duration ttl, Clock clock, SessionCache cache) {
         this.db = db;
         this.tokens = tokens;
         this.ttl = ttl;
         this.clock = clock;
+        this.cache = cache;
     }
 
     public IssuedToken open(UUID userId) {
@@ -57,16 +63,27 @@ public final class Sessions {
         }
         String token = Tokens.fromAuthorizationHeader(authorizationHeader)
                 .orElseThrow(() -> ApiException.unauthenticated("Malformed authorization header"));
-        return db.execute().createGet(FIND)
-                .addParam("tokenHash", Tokens.hash(token))
-                .addParam("now", Rows.utc(clock.instant()))
+        byte[] tokenHash = Tokens.hash(token);
+        Instant now = clock.instant();
+        Optional<Caller> cached = cache.get(tokenHash, now);
+        if (cached.isPresent()) {
+            return cached.get();
+        }
+        long generation = cache.generation();
+        DbRow session = db.execute().createGet(FIND)
+                .addParam("tokenHash", tokenHash)
+                .addParam("now", Rows.utc(now))
                 .execute()
-                .map(row -> new Caller(Rows.uuid(row, "user_id"), Rows.uuid(row, "id")))
                 .orElseThrow(() -> ApiException.unauthenticated("The session has expired or was signed out; sign in again"));
+        Caller caller = new Caller(Rows.uuid(session, "user_id"), Rows.uuid(session, "id"));
+        cache.put(tokenHash, caller, Rows.instant(session, "expires_at"), generation, now);
+        return caller;
     }
 
     public void close(Caller caller) {
         db.execute().createDelete(DELETE).addParam("id", caller.sessionId()).execute();
+        // Other servers hear of it from PostgreSQL; this one need not wait for that.
+        cache.revoked(caller.sessionId());
     }
 
     /** Removes sessions past their expiry; returns how many. */

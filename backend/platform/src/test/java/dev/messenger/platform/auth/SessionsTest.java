@@ -8,6 +8,7 @@ import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import io.helidon.dbclient.DbClient;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,19 +20,29 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
-/** Sessions against a real PostgreSQL with the real schema. */
+/**
+ * Sessions against a real PostgreSQL with the real schema, each test's Sessions with a session cache
+ * that hears revocations the way a server's does; two Sessions over one database stand for two
+ * server instances.
+ */
 class SessionsTest {
     @TempDir
     static Path dataDir;
     static EmbeddedPostgresServer postgres;
+    static Database.Coordinates coordinates;
     static DbClient db;
+    private final List<SessionRevocationListener> listeners = new ArrayList<>();
 
     private Instant now = Instant.parse("2026-01-01T00:00:00Z");
     private final Clock clock = new Clock() {
@@ -55,7 +66,7 @@ class SessionsTest {
     static void startDatabase() {
         postgres = EmbeddedPostgresServer.start(dataDir.resolve("pg"),
                 Path.of(System.getProperty("java.io.tmpdir"), "messenger-test-runtime"), 0, false);
-        var coordinates = new Database.Coordinates(postgres.jdbcUrl(), postgres.username(), "");
+        coordinates = new Database.Coordinates(postgres.jdbcUrl(), postgres.username(), "");
         Database.migrate(coordinates);
         db = Database.connect(Config.just(ConfigSources.create(Map.of())), coordinates);
     }
@@ -64,6 +75,24 @@ class SessionsTest {
     static void stopDatabase() {
         db.close();
         postgres.close();
+    }
+
+    @AfterEach
+    void stopListeners() {
+        listeners.forEach(SessionRevocationListener::close);
+    }
+
+    /** Sessions as a server instance has them: a cache, and a listener that keeps it sound. */
+    private Sessions sessions(Clock clock) {
+        return sessions(clock, new SessionCache(Duration.ofMinutes(1), 1000));
+    }
+
+    private Sessions sessions(Clock clock, SessionCache cache) {
+        SessionRevocationListener listener = new SessionRevocationListener(coordinates, cache);
+        listeners.add(listener);
+        listener.start();
+        awaitTrue(cache::listening, "the cache's listener is listening");
+        return new Sessions(db, new Tokens(new SecureRandom()), Duration.ofHours(1), clock, cache);
     }
 
     private UUID newUser() {
@@ -79,7 +108,7 @@ class SessionsTest {
 
     @Test
     void aTokenAuthenticatesItsUserUntilItExpires() {
-        var sessions = new Sessions(db, new Tokens(new SecureRandom()), Duration.ofHours(1), clock);
+        var sessions = sessions(clock);
         UUID user = newUser();
         IssuedToken token = sessions.open(user);
         assertEquals(now.plus(Duration.ofHours(1)), token.expiresAt());
@@ -92,7 +121,7 @@ class SessionsTest {
 
     @Test
     void closingASessionRevokesOnlyThatToken() {
-        var sessions = new Sessions(db, new Tokens(new SecureRandom()), Duration.ofHours(1), clock);
+        var sessions = sessions(clock);
         UUID user = newUser();
         IssuedToken laptop = sessions.open(user);
         IssuedToken phone = sessions.open(user);
@@ -106,7 +135,7 @@ class SessionsTest {
 
     @Test
     void unknownAndMalformedTokensAreUnauthenticated() {
-        var sessions = new Sessions(db, new Tokens(new SecureRandom()), Duration.ofHours(1), clock);
+        var sessions = sessions(clock);
         String unknown = new Tokens(new SecureRandom()).newToken();
         for (String header : new String[]{null, "", "Bearer " + unknown, "Bearer nonsense", "Basic abc"}) {
             ApiException e = assertThrows(ApiException.class, () -> sessions.authenticate(header));
@@ -116,7 +145,7 @@ class SessionsTest {
 
     @Test
     void purgeRemovesOnlyExpiredSessions() {
-        var sessions = new Sessions(db, new Tokens(new SecureRandom()), Duration.ofHours(1), clock);
+        var sessions = sessions(clock);
         UUID user = newUser();
         sessions.open(user);
         now = now.plus(Duration.ofMinutes(30));
@@ -128,6 +157,103 @@ class SessionsTest {
         assertTrue(purged >= 1, "this test's expired session (other tests' sessions may expire too)");
         assertEquals(1L, sessionsOf(user), "the unexpired session stays");
         assertEquals(user, sessions.authenticate("Bearer " + later.token()).userId());
+    }
+
+    @Test
+    void aLogoutOnOneServerIsRefusedByTheOthersAtOnce() {
+        SessionCache cacheA = new SessionCache(Duration.ofMinutes(1), 1000);
+        SessionCache cacheB = new SessionCache(Duration.ofMinutes(1), 1000);
+        Sessions serverA = sessions(Clock.systemUTC(), cacheA);
+        Sessions serverB = sessions(Clock.systemUTC(), cacheB);
+        UUID user = newUser();
+        IssuedToken token = serverA.open(user);
+        String header = "Bearer " + token.token();
+        Caller caller = serverA.authenticate(header);
+        assertEquals(caller, serverB.authenticate(header));
+        assertEquals(1, cacheB.size(), "server B answers from its cache now");
+
+        serverA.close(caller);
+
+        assertThrows(ApiException.class, () -> serverA.authenticate(header));
+        long refusedAfter = awaitTrue(() -> refused(serverB, header), "server B refuses the revoked token");
+        assertEquals(0, cacheB.size());
+        System.out.printf("[session cache] another server refused a revoked token %d ms after the logout%n", refusedAfter);
+    }
+
+    @Test
+    void aSessionDeletedInTheDatabaseByAnyoneStopsWorkingEverywhere() {
+        SessionCache cache = new SessionCache(Duration.ofMinutes(1), 1000);
+        Sessions server = sessions(Clock.systemUTC(), cache);
+        UUID user = newUser();
+        String header = "Bearer " + server.open(user).token();
+        server.authenticate(header);
+        assertEquals(1, cache.size());
+
+        // An operator's statement, not a logout: the schema's trigger announces it.
+        db.execute().createDelete("DELETE FROM sessions WHERE user_id = CAST(:user AS uuid)").addParam("user", user).execute();
+
+        awaitTrue(() -> refused(server, header), "the deleted session is refused");
+    }
+
+    @Test
+    void whileRevocationsCannotBeHeardTheCacheIsNotUsedAndItRecovers() {
+        SessionCache cache = new SessionCache(Duration.ofMinutes(1), 1000);
+        Sessions server = sessions(Clock.systemUTC(), cache);
+        Sessions other = sessions(Clock.systemUTC());
+        UUID user = newUser();
+        String header = "Bearer " + server.open(user).token();
+        server.authenticate(header);
+        assertEquals(1, cache.size());
+
+        long terminated = db.execute().createGet("""
+                        SELECT count(pg_terminate_backend(pid)) AS n FROM pg_stat_activity WHERE application_name = :name""")
+                .addParam("name", SessionRevocationListener.APPLICATION_NAME)
+                .execute()
+                .map(row -> ((Number) row.column("n").get()).longValue())
+                .orElseThrow();
+        assertEquals(2, terminated, "both listeners' connections");
+
+        // The listener notices, forgets everything, reconnects and listens again.
+        awaitTrue(() -> cache.size() == 0 && cache.listening() && listenerConnections() == 2, "the listeners are back");
+        server.authenticate(header);
+        assertEquals(1, cache.size(), "cached again once listening");
+        other.close(other.authenticate(header));
+        awaitTrue(() -> refused(server, header), "revocations are heard again after the reconnect");
+    }
+
+    private static long listenerConnections() {
+        return db.execute().createGet("SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = :name")
+                .addParam("name", SessionRevocationListener.APPLICATION_NAME)
+                .execute()
+                .map(row -> ((Number) row.column("n").get()).longValue())
+                .orElseThrow();
+    }
+
+    private static boolean refused(Sessions sessions, String header) {
+        try {
+            sessions.authenticate(header);
+            return false;
+        } catch (ApiException e) {
+            assertEquals(ErrorKind.UNAUTHENTICATED, e.kind());
+            return true;
+        }
+    }
+
+    /** Waits up to 5 s; returns the ms it took. */
+    private static long awaitTrue(BooleanSupplier condition, String what) {
+        long started = System.nanoTime();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - started > Duration.ofSeconds(5).toNanos()) {
+                fail("timed out waiting for: " + what);
+            }
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        return (System.nanoTime() - started) / 1_000_000;
     }
 
     private long sessionsOf(UUID user) {

@@ -3,6 +3,7 @@ package dev.messenger.server.deploy;
 import dev.messenger.api.v1.FeedEvent;
 import dev.messenger.api.v1.GetUserRequest;
 import dev.messenger.api.v1.ListConversationsRequest;
+import dev.messenger.api.v1.LogoutRequest;
 import dev.messenger.api.v1.MessagesServiceGrpc;
 import dev.messenger.api.v1.NotificationsServiceGrpc;
 import dev.messenger.api.v1.SendMessageRequest;
@@ -110,6 +111,12 @@ class SeparateProcessesTest {
         }
     }
 
+    /** An authenticated REST call each process serves. */
+    private static final Map<String, String> REST_PATHS = Map.of(
+            "users", "/users/me",
+            "messages", "/conversations",
+            "notifications", "/notifications?after=0");
+
     @Test
     void servicesInSeparateProcessesWorkTogether() throws Exception {
         TestUser alice = TestUser.create(channels.get("users"), "split");
@@ -144,10 +151,6 @@ class SeparateProcessesTest {
     @Test
     void eachProcessServesOnlyItsOwnService() throws Exception {
         TestUser carol = TestUser.create(channels.get("users"), "split");
-        Map<String, String> restPaths = Map.of(
-                "users", "/users/me",
-                "messages", "/conversations",
-                "notifications", "/notifications?after=0");
         List<Executable> checks = new ArrayList<>();
         for (String process : SERVICES) {
             ManagedChannel channel = channels.get(process);
@@ -159,13 +162,42 @@ class SeparateProcessesTest {
                     Status.Code code = assertThrows(StatusRuntimeException.class, () -> call(other, channel, carol),
                             process + " must not serve " + other + " over gRPC").getStatus().getCode();
                     assertEquals(Status.Code.UNIMPLEMENTED, code, process + " answering a " + other + " call");
-                    var response = rest(process, restPaths.get(other), carol);
-                    assertEquals(404, response.statusCode(), process + " must not serve " + restPaths.get(other) + ": " + response.body());
+                    var response = rest(process, REST_PATHS.get(other), carol);
+                    assertEquals(404, response.statusCode(), process + " must not serve " + REST_PATHS.get(other) + ": " + response.body());
                 });
             }
             checks.add(() -> call(process, channel, carol)); // and it does serve its own
         }
         org.junit.jupiter.api.Assertions.assertAll(checks.stream());
+    }
+
+    /** Each process caches sessions; a logout on the users process must still end the session on the others. */
+    @Test
+    void aLogoutOnTheUsersProcessEndsTheSessionOnEveryProcessAtOnce() throws Exception {
+        TestUser dave = TestUser.create(channels.get("users"), "split");
+        for (String process : SERVICES) {
+            call(process, channels.get(process), dave);
+        }
+
+        dave.as(UsersServiceGrpc.newBlockingStub(channels.get("users"))).withDeadlineAfter(10, TimeUnit.SECONDS)
+                .logout(LogoutRequest.getDefaultInstance());
+
+        long started = System.nanoTime();
+        for (String process : SERVICES) {
+            while (true) {
+                try {
+                    call(process, channels.get(process), dave);
+                } catch (StatusRuntimeException e) {
+                    assertEquals(Status.Code.UNAUTHENTICATED, e.getStatus().getCode(), process);
+                    break;
+                }
+                assertTrue(System.nanoTime() - started < Duration.ofSeconds(2).toNanos(),
+                        process + " still accepts the signed-out session");
+                Thread.sleep(5);
+            }
+            assertEquals(401, rest(process, REST_PATHS.get(process), dave).statusCode(), process + " over REST");
+        }
+        System.out.printf("[split] signed out everywhere %d ms after the logout returned%n", (System.nanoTime() - started) / 1_000_000);
     }
 
     /** One authenticated gRPC call to {@code service}. */

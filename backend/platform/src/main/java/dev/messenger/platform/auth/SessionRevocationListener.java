@@ -1,0 +1,130 @@
+package dev.messenger.platform.auth;
+
+import dev.messenger.platform.db.Database;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Listens on its own PostgreSQL connection for the session revocations the schema announces
+ * ({@code db/migrations/V2}) and passes them to the {@link SessionCache}. The cache is used only
+ * while this listener is listening: when the connection fails the cache is suspended at once, and
+ * resumed (empty) after the listener has reconnected and is listening again.
+ */
+public final class SessionRevocationListener implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(SessionRevocationListener.class.getName());
+    static final String CHANNEL = "messenger_session_revoked";
+    /** How the listening connection shows in {@code pg_stat_activity}. */
+    public static final String APPLICATION_NAME = "messenger-session-listener";
+    private static final Duration POLL = Duration.ofMillis(500);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
+
+    private final Database.Coordinates database;
+    private final SessionCache cache;
+    private volatile boolean running = true;
+    private volatile Connection connection;
+    private Thread worker;
+
+    public SessionRevocationListener(Database.Coordinates database, SessionCache cache) {
+        this.database = database;
+        this.cache = cache;
+    }
+
+    public void start() {
+        worker = Thread.ofPlatform().name("session-revocations").daemon().start(this::run);
+    }
+
+    private void run() {
+        Duration backoff = Duration.ofMillis(200);
+        while (running) {
+            try (Connection listening = connect()) {
+                connection = listening;
+                try (Statement listen = listening.createStatement()) {
+                    listen.execute("LISTEN " + CHANNEL);
+                }
+                cache.resume();
+                backoff = Duration.ofMillis(200);
+                LOG.fine("Listening for session revocations; session cache in use");
+                PGConnection notifications = listening.unwrap(PGConnection.class);
+                while (running) {
+                    PGNotification[] received = notifications.getNotifications((int) POLL.toMillis());
+                    if (received != null) {
+                        for (PGNotification notification : received) {
+                            revoked(notification.getParameter());
+                        }
+                    }
+                }
+            } catch (SQLException | RuntimeException e) {
+                cache.suspend();
+                if (running) {
+                    LOG.log(Level.WARNING, "Not hearing session revocations (" + e.getMessage()
+                            + "); every call is authenticated against the database until this reconnects");
+                    sleep(backoff);
+                    backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+                }
+            } finally {
+                connection = null;
+            }
+        }
+        cache.suspend();
+    }
+
+    private void revoked(String sessionId) {
+        try {
+            cache.revoked(UUID.fromString(sessionId));
+        } catch (IllegalArgumentException e) {
+            // Not a session id: someone else's message on our channel. Forget everything to be safe.
+            LOG.warning("Unexpected payload on " + CHANNEL + "; clearing the session cache");
+            cache.suspend();
+            cache.resume();
+        }
+    }
+
+    private Connection connect() throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("user", database.username());
+        properties.setProperty("password", database.password());
+        properties.setProperty("ApplicationName", APPLICATION_NAME);
+        // A half-open connection must not look like a quiet one for long.
+        properties.setProperty("tcpKeepAlive", "true");
+        properties.setProperty("socketTimeout", "30");
+        return DriverManager.getConnection(database.url(), properties);
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        Connection current = connection;
+        if (current != null) {
+            try {
+                current.close();
+            } catch (SQLException e) {
+                LOG.fine("Closing the listening connection: " + e.getMessage());
+            }
+        }
+        if (worker != null) {
+            try {
+                worker.join(Duration.ofSeconds(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
