@@ -6,9 +6,14 @@ import dev.messenger.server.MessengerServer;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The backend under test: a running server given by address, or one started here with its own
@@ -37,12 +42,32 @@ final class Backend implements AutoCloseable {
     }
 
     /** Starts PostgreSQL (durable), Kafka and the server in this process, with data under {@code dataDir}. */
-    static Backend embedded(Path dataDir) {
-        return embedded(dataDir, Map.of());
+    /**
+     * Starts PostgreSQL (durable), Kafka and the server in this process, with data under {@code dataDir},
+     * or under a new temporary directory that is deleted again on {@link #close()} when it is null.
+     *
+     * @param settings server settings of the scenario's own (e.g. a cheaper password hash)
+     */
+    static Backend embedded(Path dataDir, Map<String, String> settings) throws IOException {
+        if (dataDir != null) {
+            return embeddedIn(dataDir, settings);
+        }
+        Path temporary = Files.createTempDirectory("messenger-loadtest-");
+        Backend backend = embeddedIn(temporary, settings);
+        AutoCloseable[] owned = Arrays.copyOf(backend.owned, backend.owned.length + 1);
+        owned[owned.length - 1] = () -> deleteRecursively(temporary);
+        return new Backend(backend.target, backend.jdbcUrl, backend.jdbcUser, backend.jdbcPassword, backend.kafka, owned);
     }
 
-    /** As {@link #embedded(Path)}, with server settings of the scenario's own (e.g. a cheaper password hash). */
-    static Backend embedded(Path dataDir, Map<String, String> settings) {
+    private static void deleteRecursively(Path directory) throws IOException {
+        try (Stream<Path> paths = Files.walk(directory)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+
+    private static Backend embeddedIn(Path dataDir, Map<String, String> settings) {
         EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(dataDir.resolve("postgres"),
                 dataDir.resolve("runtime"), 0, true);
         EmbeddedKafka kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), 0);
@@ -82,6 +107,11 @@ final class Backend implements AutoCloseable {
 
     Optional<String> kafka() {
         return kafka;
+    }
+
+    /** True when the backend runs in this process (started here), false for a server given by address. */
+    boolean isEmbedded() {
+        return owned.length > 0;
     }
 
     @Override

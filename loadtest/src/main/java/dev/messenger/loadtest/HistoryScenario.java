@@ -27,6 +27,7 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -65,7 +66,7 @@ final class HistoryScenario implements Callable<Integer> {
             System.err.println("Need --big >= 10, --messages >= 2 x --big, 1 <= --conversations <= " + OTHER_USERS + ", --samples >= 1");
             return 2;
         }
-        try (Backend backend = Backend.embedded(dataDir == null ? Files.createTempDirectory("messenger-loadtest-") : dataDir)) {
+        try (Backend backend = Backend.embedded(dataDir, Map.of())) {
             return run(backend);
         }
     }

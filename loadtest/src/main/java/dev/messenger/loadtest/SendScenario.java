@@ -25,9 +25,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -55,6 +57,10 @@ final class SendScenario implements Callable<Integer> {
 
     @Option(names = "--jdbc-password", defaultValue = "", description = "With --jdbc-url.")
     String jdbcPassword;
+
+    @Option(names = "--server-pid", description = "With --target: the server's process id, to read the CPU time it "
+            + "and its child processes (an embedded PostgreSQL) use per message from /proc.")
+    Long serverPid;
 
     @Option(names = "--kafka", description = "With --target: the backend's Kafka (host:port), for the Kafka baseline.")
     String kafka;
@@ -98,7 +104,7 @@ final class SendScenario implements Callable<Integer> {
             return 2;
         }
         try (Backend backend = target == null
-                ? Backend.embedded(dataDir == null ? Files.createTempDirectory("messenger-loadtest-") : dataDir, serverSettings)
+                ? Backend.embedded(dataDir, serverSettings)
                 : Backend.external(target, jdbcUrl, jdbcUser, jdbcPassword, kafka)) {
             return run(backend);
         }
@@ -136,6 +142,12 @@ final class SendScenario implements Callable<Integer> {
             long measureStart = start + TimeUnit.SECONDS.toNanos(warmupSeconds);
             long end = measureStart + TimeUnit.SECONDS.toNanos(durationSeconds);
             measureFrom.set(measureStart);
+            // Embedded: this process does everything (load, backend, PostgreSQL's child processes, Kafka).
+            Optional<Long> cpuPid = backend.isEmbedded() ? Optional.of(ProcessHandle.current().pid()) : Optional.ofNullable(serverPid);
+            CompletableFuture<Optional<Double>> cpuAtMeasureStart = CompletableFuture.supplyAsync(() -> {
+                LockSupport.parkNanos(measureStart - System.nanoTime());
+                return cpuPid.flatMap(ProcessTreeCpu::seconds);
+            }, runnable -> Thread.ofVirtual().start(runnable));
             List<Thread> threads = new ArrayList<>();
             for (int t = 0; t < senders; t++) {
                 int thread = t;
@@ -148,6 +160,7 @@ final class SendScenario implements Callable<Integer> {
             for (Thread thread : threads) {
                 thread.join();
             }
+            Optional<Double> cpuAtEnd = cpuPid.flatMap(ProcessTreeCpu::seconds);
             long sent = accepted.sum();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (deliveredOnce(deliveries) < sent && System.nanoTime() < deadline) {
@@ -165,6 +178,16 @@ final class SendScenario implements Callable<Integer> {
             System.out.printf("End-to-end        %s%n", endToEnd.summary());
             System.out.printf("Delivered once    %,d of %,d; duplicates %d; missing %d%n", delivered, sent, duplicates, missing);
             System.out.printf("Errors            %s%n", errors.isEmpty() ? "none" : errors);
+            Optional<Double> cpuSeconds = cpuAtEnd.flatMap(atEnd -> cpuAtMeasureStart.join().map(atStart -> atEnd - atStart));
+            int cores = Runtime.getRuntime().availableProcessors();
+            double cpuPerMessageMicros = cpuSeconds.map(cpu -> cpu / acceptedMeasured.sum() * 1e6).orElse(-1.0);
+            if (cpuSeconds.isPresent()) {
+                System.out.printf("CPU per message   %,.0f µs of %s (%.2f of %d cores busy); with all %d cores busy: about %,.0f messages/s%n",
+                        cpuPerMessageMicros, backend.isEmbedded() ? "everything (load generator, backend, PostgreSQL, Kafka)"
+                                : "the server process tree", cpuSeconds.get() / durationSeconds, cores, cores, cores * 1e6 / cpuPerMessageMicros);
+            } else {
+                System.out.println("CPU per message   unknown (with --target, give --server-pid)");
+            }
 
             JsonObjectBuilder json = Json.createObjectBuilder()
                     .add("scenario", "send")
@@ -180,6 +203,9 @@ final class SendScenario implements Callable<Integer> {
             var errorJson = Json.createObjectBuilder();
             errors.forEach((code, count) -> errorJson.add(code.name(), count.sum()));
             json.add("errors", errorJson);
+            json.add("cpu_per_message_us", cpuPerMessageMicros)
+                    .add("cpu_measured", backend.isEmbedded() ? "whole process tree" : cpuPid.isPresent() ? "server process tree" : "none")
+                    .add("cores", cores);
 
             if (!noBaseline) {
                 Baselines.run(backend, senders, channelCount, durationSeconds, throughput, endToEnd, json);

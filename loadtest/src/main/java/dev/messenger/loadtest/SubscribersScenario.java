@@ -78,7 +78,7 @@ final class SubscribersScenario implements Callable<Integer> {
             return 2;
         }
         try (Backend backend = target == null
-                ? Backend.embedded(dataDir == null ? Files.createTempDirectory("messenger-loadtest-") : dataDir,
+                ? Backend.embedded(dataDir,
                 Map.of("users.password-hash.memory-kib", "1024", "users.password-hash.iterations", "1",
                         "users.login.max-failures", "1000000"))
                 : Backend.external(target, null, "", "", null)) {

@@ -27,6 +27,7 @@ class LoadTestSmokeTest {
         assertTrue(results.getJsonNumber("accepted").longValue() > 0);
         assertEquals(results.getJsonNumber("accepted").longValue(), results.getJsonNumber("delivered_once").longValue());
         assertEquals(0, results.getJsonNumber("duplicates").longValue());
+        assertTrue(results.getJsonNumber("cpu_per_message_us").doubleValue() > 0, "CPU time read from /proc");
         assertTrue(results.containsKey("baseline_empty_grpc_call"));
         assertTrue(results.containsKey("baseline_insert_commit"));
         assertTrue(results.containsKey("baseline_kafka_round_trip"));

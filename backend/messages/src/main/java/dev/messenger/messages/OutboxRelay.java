@@ -3,6 +3,7 @@ package dev.messenger.messages;
 import dev.messenger.platform.db.Rows;
 import dev.messenger.platform.db.Transactions;
 import dev.messenger.platform.kafka.KafkaSettings;
+import dev.messenger.platform.service.RetryBackoff;
 import io.helidon.dbclient.DbClient;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -76,7 +77,7 @@ final class OutboxRelay implements AutoCloseable {
     }
 
     private void run() {
-        Duration backoff = Duration.ofMillis(100);
+        RetryBackoff backoff = new RetryBackoff(Duration.ofMillis(100), MAX_BACKOFF);
         boolean failing = false;
         while (running) {
             try {
@@ -85,7 +86,7 @@ final class OutboxRelay implements AutoCloseable {
                     LOG.info("Kafka reachable again; outbox relay resumed");
                     failing = false;
                 }
-                backoff = Duration.ofMillis(100);
+                backoff.reset();
                 if (published < BATCH) {
                     if (wakeUps.tryAcquire(pollInterval.toMillis(), TimeUnit.MILLISECONDS) && gather.isPositive()) {
                         Thread.sleep(gather);
@@ -103,8 +104,7 @@ final class OutboxRelay implements AutoCloseable {
                     LOG.log(Level.WARNING, "Outbox relay cannot publish; messages are kept and retried: " + e);
                     failing = true;
                 }
-                sleep(backoff);
-                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+                backoff.pause();
             }
         }
     }
@@ -146,14 +146,6 @@ final class OutboxRelay implements AutoCloseable {
             throw new IllegalStateException("Interrupted while publishing", e);
         } catch (Exception e) {
             throw new IllegalStateException("Kafka did not acknowledge: " + e.getMessage(), e);
-        }
-    }
-
-    private void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

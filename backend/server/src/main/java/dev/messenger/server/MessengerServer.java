@@ -56,10 +56,11 @@ public final class MessengerServer implements AutoCloseable {
     private final Optional<EmbeddedPostgresServer> embeddedPostgres;
     private final Optional<EmbeddedKafka> embeddedKafka;
     private final HealthStatusManager grpcHealth;
+    private final Optional<SessionRevocationListener> revocations;
     private volatile boolean closed;
 
     private MessengerServer(WebServer webServer, List<MessengerService> services, DbClient db,
-                            Optional<EmbeddedPostgresServer> embeddedPostgres, Optional<EmbeddedKafka> embeddedKafka,
+                            Optional<SessionRevocationListener> revocations, Optional<EmbeddedPostgresServer> embeddedPostgres, Optional<EmbeddedKafka> embeddedKafka,
                             HealthStatusManager grpcHealth) {
         this.webServer = webServer;
         this.services = services;
@@ -67,6 +68,7 @@ public final class MessengerServer implements AutoCloseable {
         this.embeddedPostgres = embeddedPostgres;
         this.embeddedKafka = embeddedKafka;
         this.grpcHealth = grpcHealth;
+        this.revocations = revocations;
     }
 
     /** Starts everything, or stops whatever had started and throws: a failed start leaves no process behind. */
@@ -126,10 +128,12 @@ public final class MessengerServer implements AutoCloseable {
         SessionCache sessionCache = new SessionCache(
                 config.get("auth.session-cache.max-age").as(Duration.class).orElse(Duration.ofMinutes(1)),
                 config.get("auth.session-cache.max-entries").asInt().orElse(100_000));
+        Optional<SessionRevocationListener> revocations = Optional.empty();
         if (config.get("auth.session-cache.enabled").asBoolean().orElse(true)) {
-            SessionRevocationListener revocations = new SessionRevocationListener(coordinates, sessionCache);
-            started.add(revocations);
-            revocations.start();
+            SessionRevocationListener listener = new SessionRevocationListener(coordinates, sessionCache);
+            started.add(listener);
+            listener.start();
+            revocations = Optional.of(listener);
         }
         Sessions sessions = new Sessions(db, new Tokens(new SecureRandom()),
                 config.get("auth.token-ttl").as(Duration.class).orElse(Duration.ofDays(30)), clock, sessionCache);
@@ -188,7 +192,8 @@ public final class MessengerServer implements AutoCloseable {
 
         services.forEach(MessengerService::start);
         grpcHealth.setStatus("", HealthCheckResponse.ServingStatus.SERVING);
-        MessengerServer server = new MessengerServer(webServer, List.copyOf(services), db, embeddedPostgres, embeddedKafka, grpcHealth);
+        MessengerServer server = new MessengerServer(webServer, List.copyOf(services), db, revocations, embeddedPostgres,
+                embeddedKafka, grpcHealth);
         server.announce(dataDir, coordinates, kafka);
         return server;
     }
@@ -273,6 +278,7 @@ public final class MessengerServer implements AutoCloseable {
             runQuietly("stop " + service.name(), service::close);
         }
         runQuietly("stop web server", webServer::stop);
+        revocations.ifPresent(listener -> runQuietly("stop listening for session revocations", listener::close));
         runQuietly("close database pool", db::close);
         embeddedKafka.ifPresent(kafka -> runQuietly("stop embedded Kafka", kafka::close));
         embeddedPostgres.ifPresent(postgres -> runQuietly("stop embedded PostgreSQL", postgres::close));

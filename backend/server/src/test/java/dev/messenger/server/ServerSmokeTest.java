@@ -4,6 +4,7 @@ import dev.messenger.api.v1.GetUserRequest;
 import dev.messenger.api.v1.MessagesServiceGrpc;
 import dev.messenger.api.v1.SendMessageRequest;
 import dev.messenger.api.v1.UsersServiceGrpc;
+import dev.messenger.platform.auth.SessionRevocationListener;
 import dev.messenger.server.testing.BackendExtension;
 import dev.messenger.server.testing.TestBackend;
 import dev.messenger.server.testing.TestUser;
@@ -13,6 +14,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -46,6 +52,39 @@ class ServerSmokeTest {
         var openApi = get(backend, "/openapi");
         assertEquals(200, openApi.statusCode());
         assertTrue(openApi.body().contains("/messages/send"), "the served document is our openapi.yaml");
+    }
+
+    /** A server's own connections end with it: here the one that listens for session revocations. */
+    @Test
+    void closingAServerEndsItsSessionRevocationListener(TestBackend backend) throws Exception {
+        try (Connection db = backend.jdbc()) {
+            long before = listeners(db);
+            MessengerServer second = MessengerServer.start(backend.config(Map.of()));
+            try {
+                awaitListeners(db, before + 1);
+            } finally {
+                second.close();
+            }
+            awaitListeners(db, before);
+        }
+    }
+
+    private static void awaitListeners(Connection db, long expected) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (listeners(db) != expected) {
+            assertTrue(System.nanoTime() < deadline, "listener connections: " + listeners(db) + ", expected " + expected);
+            Thread.sleep(20);
+        }
+    }
+
+    private static long listeners(Connection db) throws Exception {
+        try (PreparedStatement query = db.prepareStatement("SELECT count(*) FROM pg_stat_activity WHERE application_name = ?")) {
+            query.setString(1, SessionRevocationListener.APPLICATION_NAME);
+            try (ResultSet row = query.executeQuery()) {
+                row.next();
+                return row.getLong(1);
+            }
+        }
     }
 
     private static HttpResponse<String> get(TestBackend backend, String path) throws Exception {

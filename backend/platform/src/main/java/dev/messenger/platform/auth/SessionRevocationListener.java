@@ -1,6 +1,7 @@
 package dev.messenger.platform.auth;
 
 import dev.messenger.platform.db.Database;
+import dev.messenger.platform.service.RetryBackoff;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
@@ -44,7 +45,7 @@ public final class SessionRevocationListener implements AutoCloseable {
     }
 
     private void run() {
-        Duration backoff = Duration.ofMillis(200);
+        RetryBackoff backoff = new RetryBackoff(Duration.ofMillis(200), MAX_BACKOFF);
         while (running) {
             try (Connection listening = connect()) {
                 connection = listening;
@@ -52,7 +53,7 @@ public final class SessionRevocationListener implements AutoCloseable {
                     listen.execute("LISTEN " + CHANNEL);
                 }
                 cache.resume();
-                backoff = Duration.ofMillis(200);
+                backoff.reset();
                 LOG.fine("Listening for session revocations; session cache in use");
                 PGConnection notifications = listening.unwrap(PGConnection.class);
                 while (running) {
@@ -68,8 +69,7 @@ public final class SessionRevocationListener implements AutoCloseable {
                 if (running) {
                     LOG.log(Level.WARNING, "Not hearing session revocations (" + e.getMessage()
                             + "); every call is authenticated against the database until this reconnects");
-                    sleep(backoff);
-                    backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+                    backoff.pause();
                 }
             } finally {
                 connection = null;
@@ -98,14 +98,6 @@ public final class SessionRevocationListener implements AutoCloseable {
         properties.setProperty("tcpKeepAlive", "true");
         properties.setProperty("socketTimeout", "30");
         return DriverManager.getConnection(database.url(), properties);
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.messenger.server.messagepath;
 
 import dev.messenger.api.v1.SendMessageResponse;
 import dev.messenger.server.testing.BackendExtension;
+import dev.messenger.server.testing.FeedRows;
 import dev.messenger.server.testing.TestBackend;
 import dev.messenger.server.testing.TestUser;
 import io.grpc.ManagedChannel;
@@ -89,7 +90,7 @@ class GroupCommitTest {
 
             for (UUID user : users) {
                 // Each feed is 1..n, and numbered in message id order, as one-by-one sends would number it.
-                List<long[]> feed = feedEntries(db, user);
+                List<long[]> feed = FeedRows.entries(db, user);
                 assertEquals(LongStream.rangeClosed(1, feed.size()).boxed().toList(), feed.stream().map(e -> e[0]).toList());
                 for (int k = 1; k < feed.size(); k++) {
                     assertTrue(feed.get(k)[1] > feed.get(k - 1)[1], "feed of " + user + " out of message order at seq " + (k + 1));
@@ -136,7 +137,7 @@ class GroupCommitTest {
 
         try (Connection db = backend.jdbc()) {
             assertEquals(9, scalar(db, "SELECT count(*) FROM messages WHERE sender_id = CAST(? AS uuid)", ann.id()));
-            assertEquals(LongStream.rangeClosed(1, 9).boxed().toList(), feedEntries(db, bob.id()).stream().map(e -> e[0]).toList());
+            assertEquals(LongStream.rangeClosed(1, 9).boxed().toList(), FeedRows.entries(db, bob.id()).stream().map(e -> e[0]).toList());
             assertEquals(9, scalar(db, "SELECT unread_count FROM conversations WHERE owner_id = CAST(? AS uuid)", bob.id()));
             // A repeat with other content is refused, and stores nothing.
             StatusRuntimeException misuse = assertInstanceOf(StatusRuntimeException.class,
@@ -192,21 +193,6 @@ class GroupCommitTest {
             try (ResultSet row = query.executeQuery()) {
                 while (row.next()) {
                     rows.add(new StoredMessage(row.getLong(1), row.getObject(2, UUID.class), row.getObject(3, UUID.class), row.getLong(4)));
-                }
-            }
-            return rows;
-        }
-    }
-
-    /** (seq, message id) of a user's feed, in seq order. */
-    private static List<long[]> feedEntries(Connection db, UUID user) throws SQLException {
-        try (PreparedStatement query = db.prepareStatement(
-                "SELECT seq, message_id FROM feed_entries WHERE user_id = CAST(? AS uuid) ORDER BY seq")) {
-            query.setString(1, user.toString());
-            List<long[]> rows = new ArrayList<>();
-            try (ResultSet row = query.executeQuery()) {
-                while (row.next()) {
-                    rows.add(new long[] {row.getLong(1), row.getLong(2)});
                 }
             }
             return rows;

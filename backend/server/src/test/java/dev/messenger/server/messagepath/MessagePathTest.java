@@ -7,6 +7,7 @@ import dev.messenger.api.v1.SendMessageResponse;
 import dev.messenger.api.v1.SubscribeRequest;
 import dev.messenger.notifications.NotificationsModule;
 import dev.messenger.server.testing.BackendExtension;
+import dev.messenger.server.testing.FeedRows;
 import dev.messenger.server.testing.TestBackend;
 import dev.messenger.server.testing.TestUser;
 import io.grpc.Channel;
@@ -151,7 +152,7 @@ class MessagePathTest {
 
             // PostgreSQL: the recipient's feed is exactly 1..N, and seq order is the order in which
             // the sends took the recipient's feed lock (message ids are drawn under that lock).
-            List<long[]> entries = feedEntries(db, recipient.id());
+            List<long[]> entries = FeedRows.entries(db, recipient.id());
             assertEquals(LongStream.rangeClosed(1, total).boxed().toList(), entries.stream().map(e -> e[0]).toList(),
                     "recipient's feed seqs");
             for (int k = 1; k < entries.size(); k++) {
@@ -755,26 +756,11 @@ class MessagePathTest {
     }
 
     private static List<Long> feedSeqs(Connection db, UUID user) throws SQLException {
-        return feedEntries(db, user).stream().map(e -> e[0]).toList();
+        return FeedRows.entries(db, user).stream().map(e -> e[0]).toList();
     }
 
     private static List<Long> messageIdsInFeed(Connection db, UUID user) throws SQLException {
-        return feedEntries(db, user).stream().map(e -> e[1]).toList();
-    }
-
-    /** (seq, message id) of a user's feed, in seq order. */
-    private static List<long[]> feedEntries(Connection db, UUID user) throws SQLException {
-        try (PreparedStatement query = db.prepareStatement(
-                "SELECT seq, message_id FROM feed_entries WHERE user_id = CAST(? AS uuid) ORDER BY seq")) {
-            query.setString(1, user.toString());
-            List<long[]> rows = new ArrayList<>();
-            try (ResultSet row = query.executeQuery()) {
-                while (row.next()) {
-                    rows.add(new long[] {row.getLong(1), row.getLong(2)});
-                }
-            }
-            return rows;
-        }
+        return FeedRows.entries(db, user).stream().map(e -> e[1]).toList();
     }
 
     private static long feedHead(Connection db, UUID user) throws SQLException {
