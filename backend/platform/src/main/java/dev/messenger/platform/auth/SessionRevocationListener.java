@@ -46,6 +46,7 @@ public final class SessionRevocationListener implements AutoCloseable {
 
     private void run() {
         RetryBackoff backoff = new RetryBackoff(Duration.ofMillis(200), MAX_BACKOFF);
+        boolean failing = false;
         while (running) {
             try (Connection listening = connect()) {
                 connection = listening;
@@ -54,7 +55,10 @@ public final class SessionRevocationListener implements AutoCloseable {
                 }
                 cache.resume();
                 backoff.reset();
-                LOG.fine("Listening for session revocations; session cache in use");
+                if (failing) {
+                    LOG.info("Hearing session revocations again; session cache back in use");
+                    failing = false;
+                }
                 PGConnection notifications = listening.unwrap(PGConnection.class);
                 while (running) {
                     PGNotification[] received = notifications.getNotifications((int) POLL.toMillis());
@@ -67,8 +71,11 @@ public final class SessionRevocationListener implements AutoCloseable {
             } catch (SQLException | RuntimeException e) {
                 cache.suspend();
                 if (running) {
-                    LOG.log(Level.WARNING, "Not hearing session revocations (" + e.getMessage()
-                            + "); every call is authenticated against the database until this reconnects");
+                    if (!failing) {
+                        LOG.log(Level.WARNING, "Not hearing session revocations (" + e.getMessage()
+                                + "); every call is authenticated against the database until this reconnects");
+                        failing = true;
+                    }
                     backoff.pause();
                 }
             } finally {
