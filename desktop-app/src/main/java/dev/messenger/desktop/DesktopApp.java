@@ -3,6 +3,7 @@ package dev.messenger.desktop;
 import atlantafx.base.theme.PrimerDark;
 import atlantafx.base.theme.PrimerLight;
 import dev.messenger.api.v1.User;
+import dev.messenger.desktop.chat.Outbox;
 import dev.messenger.desktop.connection.ApiErrors;
 import dev.messenger.desktop.connection.MessengerApi;
 import dev.messenger.desktop.connection.ServerConnection;
@@ -120,7 +121,8 @@ public final class DesktopApp {
     }
 
     private void showMain(MessengerApi api, Session session) {
-        main = new MainViewModel(session, api, io, Platform::runLater, clock, notifications::show, this::sessionEnded);
+        main = new MainViewModel(session, api, new Outbox(store.outboxNode(session), api, io), io, Platform::runLater, clock,
+                notifications::show, this::sessionEnded);
         main.windowFocused().set(stage.isFocused());
         MainView view = new MainView(main, clock, store.darkTheme(), this::switchTheme, this::signOut);
         MainViewModel current = main;

@@ -4,7 +4,6 @@ import dev.messenger.api.v1.GetHistoryResponse;
 import dev.messenger.api.v1.Message;
 import dev.messenger.api.v1.User;
 import dev.messenger.desktop.connection.ApiErrors;
-import dev.messenger.desktop.connection.Backoff;
 import dev.messenger.desktop.connection.MessengerApi;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
@@ -16,9 +15,7 @@ import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
-import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -30,8 +27,9 @@ import java.util.function.Consumer;
 
 /**
  * One open conversation: its history (oldest first, older pages loaded on demand), the composer,
- * and sends that stay pending until the server has them, retried with the same client message id
- * so a retry never duplicates. State changes only on the UI thread.
+ * and sends that stay pending until the server has them (kept in the {@link Outbox}, so they
+ * survive a restart, and retried with the same client message id so a retry never duplicates).
+ * State changes only on the UI thread.
  */
 public final class ChatViewModel {
     public static final int MAX_TEXT = 4096;
@@ -40,6 +38,7 @@ public final class ChatViewModel {
     private final User me;
     private final User peer;
     private final MessengerApi api;
+    private final Outbox outbox;
     private final Executor io;
     private final Executor ui;
     private final Clock clock;
@@ -55,10 +54,12 @@ public final class ChatViewModel {
     private boolean opened;
 
     /** @param onRead told the id up to which this conversation was marked read */
-    public ChatViewModel(User me, User peer, MessengerApi api, Executor io, Executor ui, Clock clock, Consumer<Long> onRead) {
+    public ChatViewModel(User me, User peer, MessengerApi api, Outbox outbox, Executor io, Executor ui, Clock clock,
+                         Consumer<Long> onRead) {
         this.me = me;
         this.peer = peer;
         this.api = api;
+        this.outbox = outbox;
         this.io = io;
         this.ui = ui;
         this.clock = clock;
@@ -110,8 +111,10 @@ public final class ChatViewModel {
         io.execute(() -> {
             try {
                 GetHistoryResponse page = api.history(peer.getId(), 0, PAGE);
+                List<Outbox.Entry> waiting = outbox.waiting(peer.getId());
                 ui.execute(() -> {
                     addOlder(page);
+                    addWaiting(waiting);
                     markReadUpToNewest();
                 });
             } catch (RuntimeException e) {
@@ -157,6 +160,25 @@ public final class ChatViewModel {
         loadingOlder.set(false);
     }
 
+    /**
+     * Sends from an earlier run the server has not confirmed: shown after the history, pending (the
+     * main view delivers them from start-up) or failed. One the history already holds was stored
+     * after all.
+     */
+    private void addWaiting(List<Outbox.Entry> waiting) {
+        for (Outbox.Entry entry : waiting) {
+            boolean shown = items.stream().anyMatch(item -> item.clientMessageId().equals(entry.clientMessageId()));
+            if (shown) {
+                if (items.stream().anyMatch(item -> item.id() > 0 && item.clientMessageId().equals(entry.clientMessageId()))) {
+                    io.execute(() -> outbox.confirmed(entry.clientMessageId()));
+                }
+                continue;
+            }
+            items.add(new ChatItem(0, entry.clientMessageId(), true, entry.text(), entry.createdAt(),
+                    entry.failed() ? ChatItem.State.FAILED : ChatItem.State.PENDING, entry.failure()));
+        }
+    }
+
     /** A message of this conversation from the live feed (either side); repeats are ignored. */
     public void onMessage(Message message) {
         if (!message.getClientMessageId().isEmpty() && message.getSenderId().equals(me.getId())) {
@@ -165,6 +187,7 @@ public final class ChatViewModel {
                 if (item.id() == 0 && item.clientMessageId().equals(message.getClientMessageId())) {
                     shownIds.add(message.getId());
                     items.set(i, fromServer(message));
+                    io.execute(() -> outbox.confirmed(message.getClientMessageId()));
                     return;
                 }
             }
@@ -181,9 +204,11 @@ public final class ChatViewModel {
         }
         String text = draft.get().strip();
         draft.set("");
-        ChatItem pending = new ChatItem(0, UUID.randomUUID().toString(), true, text, clock.instant(), ChatItem.State.PENDING, "");
-        items.add(pending);
-        deliver(pending);
+        Instant now = clock.instant();
+        String clientMessageId = UUID.randomUUID().toString();
+        items.add(new ChatItem(0, clientMessageId, true, text, now, ChatItem.State.PENDING, ""));
+        Outbox.Entry entry = new Outbox.Entry(clientMessageId, peer.getId(), text, now, "");
+        io.execute(() -> deliver(entry));
     }
 
     /** Sends a failed message again, with the same client message id. */
@@ -194,27 +219,13 @@ public final class ChatViewModel {
         }
         ChatItem pending = failed.withState(ChatItem.State.PENDING, "");
         items.set(index, pending);
-        deliver(pending);
+        Outbox.Entry entry = new Outbox.Entry(failed.clientMessageId(), peer.getId(), failed.text(), failed.sentAt(), "");
+        io.execute(() -> deliver(entry));
     }
 
-    private void deliver(ChatItem pending) {
-        io.execute(() -> {
-            Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(15), new SecureRandom());
-            while (true) {
-                try {
-                    Message stored = api.send(peer.getId(), pending.text(), pending.clientMessageId()).getMessage();
-                    ui.execute(() -> onMessage(stored));
-                    return;
-                } catch (RuntimeException e) {
-                    if (!ApiErrors.isRetryable(e)) {
-                        String message = ApiErrors.describe(e, api.serverAddress());
-                        ui.execute(() -> markFailed(pending.clientMessageId(), message));
-                        return;
-                    }
-                    sleep(backoff.next());
-                }
-            }
-        });
+    private void deliver(Outbox.Entry entry) {
+        outbox.deliver(entry, stored -> ui.execute(() -> onMessage(stored)),
+                reason -> ui.execute(() -> markFailed(entry.clientMessageId(), reason)));
     }
 
     private void markFailed(String clientMessageId, String message) {
@@ -248,11 +259,4 @@ public final class ChatViewModel {
                 message.getText(), sentAt, ChatItem.State.SENT, "");
     }
 
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

@@ -6,6 +6,7 @@ import dev.messenger.api.v1.ListConversationsResponse;
 import dev.messenger.api.v1.Message;
 import dev.messenger.api.v1.User;
 import dev.messenger.desktop.chat.ChatViewModel;
+import dev.messenger.desktop.chat.Outbox;
 import dev.messenger.desktop.connection.ApiErrors;
 import dev.messenger.desktop.connection.ConnectionStatus;
 import dev.messenger.desktop.connection.FeedListener;
@@ -41,6 +42,7 @@ import java.util.function.Consumer;
 public final class MainViewModel {
     private final Session session;
     private final MessengerApi api;
+    private final Outbox outbox;
     private final Executor io;
     private final Executor ui;
     private final Clock clock;
@@ -66,10 +68,11 @@ public final class MainViewModel {
      * @param notifier    shows a popup (called on the UI thread)
      * @param onSignedOut told (on the UI thread) when the server no longer accepts the session
      */
-    public MainViewModel(Session session, MessengerApi api, Executor io, Executor ui, Clock clock,
+    public MainViewModel(Session session, MessengerApi api, Outbox outbox, Executor io, Executor ui, Clock clock,
                          Consumer<Notification> notifier, Runnable onSignedOut) {
         this.session = session;
         this.api = api;
+        this.outbox = outbox;
         this.io = io;
         this.ui = ui;
         this.clock = clock;
@@ -121,8 +124,12 @@ public final class MainViewModel {
         return totalUnread;
     }
 
-    /** Loads the conversation list, then starts the feed from the position the list was read at. */
+    /**
+     * Loads the conversation list, then starts the feed from the position the list was read at; and
+     * sends again what an earlier run could not (those come back through the feed like any send).
+     */
     public void start() {
+        io.execute(() -> outbox.resume(stored -> { }));
         io.execute(() -> {
             try {
                 ListConversationsResponse list = api.conversations();
@@ -269,7 +276,7 @@ public final class MainViewModel {
             openChat.set(null);
             return;
         }
-        ChatViewModel chat = chats.computeIfAbsent(item.peerId(), peerId -> new ChatViewModel(me(), item.peer(), api, io, ui, clock,
+        ChatViewModel chat = chats.computeIfAbsent(item.peerId(), peerId -> new ChatViewModel(me(), item.peer(), api, outbox, io, ui, clock,
                 readUpTo -> find(peerId).ifPresent(conversation -> conversation.unread().set(0))));
         openChat.set(chat);
         chat.open();
@@ -328,6 +335,7 @@ public final class MainViewModel {
     }
 
     public void close() {
+        outbox.close();
         if (feed != null) {
             feed.close();
         }

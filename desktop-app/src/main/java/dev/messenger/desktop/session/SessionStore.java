@@ -1,18 +1,23 @@
 package dev.messenger.desktop.session;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Optional;
 import java.util.prefs.BackingStoreException;
 import java.util.prefs.Preferences;
 
 /**
  * What the app remembers between starts (java.util.prefs): the last server address, the session
- * token (so the next start signs straight in) and the theme.
+ * token (so the next start signs straight in), the theme, and each account's unconfirmed sends.
  */
 public final class SessionStore {
     public static final String DEFAULT_SERVER = "localhost:8080";
     private static final String SERVER = "server";
     private static final String TOKEN = "token";
     private static final String DARK_THEME = "darkTheme";
+    private static final String OUTBOX = "outbox";
 
     private final Preferences preferences;
 
@@ -50,6 +55,20 @@ public final class SessionStore {
     public void forgetToken() {
         preferences.remove(TOKEN);
         flush();
+    }
+
+    /**
+     * Where this account's unconfirmed sends are kept: a node per server and user (a hash of both,
+     * since node names are short), so two accounts never see each other's.
+     */
+    public Preferences outboxNode(Session session) {
+        byte[] key = (session.serverAddress() + "\n" + session.me().getId()).getBytes(StandardCharsets.UTF_8);
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(key);
+            return preferences.node(OUTBOX).node(HexFormat.of().formatHex(digest, 0, 16));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
     }
 
     public boolean darkTheme() {

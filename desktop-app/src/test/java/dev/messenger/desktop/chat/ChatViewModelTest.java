@@ -4,11 +4,19 @@ import dev.messenger.api.v1.Message;
 import dev.messenger.api.v1.User;
 import dev.messenger.desktop.FakeApi;
 import io.grpc.Status;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Executor;
+import java.util.prefs.BackingStoreException;
+import java.util.prefs.Preferences;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -19,8 +27,17 @@ class ChatViewModelTest {
     private final User peer = FakeApi.user("peer", "peer");
     private final FakeApi api = new FakeApi(me);
     private final List<Long> readMarks = new ArrayList<>();
-    private final ChatViewModel chat = new ChatViewModel(me, peer, api, Runnable::run, Runnable::run,
-            Clock.systemUTC(), readMarks::add);
+    private final Preferences outboxNode = Preferences.userRoot().node("dev/messenger/desktop-tests/" + UUID.randomUUID());
+    private final ChatViewModel chat = chat(new Outbox(outboxNode, api, Runnable::run), Runnable::run);
+
+    private ChatViewModel chat(Outbox outbox, Executor io) {
+        return new ChatViewModel(me, peer, api, outbox, io, Runnable::run, Clock.systemUTC(), readMarks::add);
+    }
+
+    @AfterEach
+    void forgetOutbox() throws BackingStoreException {
+        outboxNode.removeNode();
+    }
 
     @Test
     void opensOnTheNewestPageOldestFirstAndPagesBackwards() {
@@ -112,6 +129,73 @@ class ChatViewModelTest {
         assertEquals(ChatItem.State.SENT, chat.items().getFirst().state());
         assertEquals(1, chat.items().size());
         assertEquals(api.sentClientIds.get(0), api.sentClientIds.get(1));
+    }
+
+    @Test
+    void aSendNotConfirmedWhenTheAppStoppedIsShownAndDeliveredOnceAfterARestart() {
+        // First run: the send is recorded, then the app stops before it reaches the server.
+        Deque<Runnable> neverRun = new ArrayDeque<>();
+        Executor stopsAfterRecording = task -> {
+            if (neverRun.isEmpty()) {
+                neverRun.add(task);
+                task.run();
+            } else {
+                neverRun.add(task);
+            }
+        };
+        ChatViewModel firstRun = chat(new Outbox(outboxNode, api, stopsAfterRecording), stopsAfterRecording);
+        firstRun.draft().set("typed on the train");
+        firstRun.send();
+        assertTrue(api.sentClientIds.isEmpty(), "never reached the server");
+
+        // Next start: the chat shows it pending, the start-up delivery sends it, the feed echo confirms it.
+        Outbox outbox = new Outbox(outboxNode, api, Runnable::run);
+        assertEquals(1, outbox.entries().size());
+        ChatViewModel nextRun = chat(outbox, Runnable::run);
+        nextRun.open();
+        assertEquals(List.of(ChatItem.State.PENDING), nextRun.items().stream().map(ChatItem::state).toList());
+        outbox.resume(nextRun::onMessage);
+        assertEquals(1, api.messages.size());
+        assertEquals(List.of("typed on the train"), nextRun.items().stream().map(ChatItem::text).toList());
+        assertEquals(ChatItem.State.SENT, nextRun.items().getFirst().state());
+        assertEquals(List.of(), outbox.entries(), "forgotten once confirmed");
+
+        // Resuming again (another start) sends nothing more.
+        new Outbox(outboxNode, api, Runnable::run).resume(message -> { });
+        assertEquals(1, api.sentClientIds.size());
+    }
+
+    @Test
+    void aSendTheServerStoredButNeverConfirmedIsShownOnceAndForgotten() {
+        Outbox outbox = new Outbox(outboxNode, api, task -> { });
+        Message stored = api.store("me", "peer", "made it", "c-42");
+        outbox.deliver(new Outbox.Entry("c-42", "peer", "made it", Instant.now(), ""), message -> { }, reason -> { });
+        assertEquals(1, outbox.entries().size(), "recorded; the answer was lost");
+
+        ChatViewModel next = chat(new Outbox(outboxNode, api, Runnable::run), Runnable::run);
+        next.open();
+        assertEquals(List.of(stored.getId()), next.items().stream().map(ChatItem::id).toList());
+        assertEquals(List.of(), new Outbox(outboxNode, api, Runnable::run).entries());
+    }
+
+    @Test
+    void aRefusedSendStaysFailedAcrossARestartUntilRetried() {
+        api.sendFailures.add(Status.NOT_FOUND.withDescription("No user with id peer"));
+        chat.open();
+        chat.draft().set("are you real?");
+        chat.send();
+
+        ChatViewModel next = chat(new Outbox(outboxNode, api, Runnable::run), Runnable::run);
+        next.open();
+        ChatItem failed = next.items().getFirst();
+        assertEquals(ChatItem.State.FAILED, failed.state());
+        assertEquals("No user with id peer", failed.problem());
+        new Outbox(outboxNode, api, Runnable::run).resume(message -> { });
+        assertEquals(1, api.sentClientIds.size(), "a refused send is not retried by itself");
+
+        next.retry(failed);
+        assertEquals(ChatItem.State.SENT, next.items().getFirst().state());
+        assertEquals(List.of(), new Outbox(outboxNode, api, Runnable::run).entries());
     }
 
     @Test

@@ -4,17 +4,22 @@ import dev.messenger.api.v1.FeedMessage;
 import dev.messenger.api.v1.Message;
 import dev.messenger.api.v1.User;
 import dev.messenger.desktop.FakeApi;
+import dev.messenger.desktop.chat.Outbox;
 import dev.messenger.desktop.connection.ConnectionStatus;
 import dev.messenger.desktop.conversations.ConversationItem;
 import dev.messenger.desktop.notifications.Notification;
 import dev.messenger.desktop.session.Session;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
+import java.util.prefs.BackingStoreException;
+import java.util.prefs.Preferences;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,6 +31,7 @@ class MainViewModelTest {
     private final FakeApi api = new FakeApi(me);
     private final List<Notification> popups = new ArrayList<>();
     private final List<String> signOuts = new ArrayList<>();
+    private final Preferences outboxNode = Preferences.userRoot().node("dev/messenger/desktop-tests/" + UUID.randomUUID());
     private MainViewModel main;
     private long seq = 7;
 
@@ -33,9 +39,14 @@ class MainViewModelTest {
     void start() {
         api.users.put(alice.getId(), alice);
         api.users.put(bob.getId(), bob);
-        main = new MainViewModel(new Session("test:1", "token", me), api, Runnable::run, Runnable::run,
-                Clock.systemUTC(), popups::add, () -> signOuts.add("signed out"));
+        main = new MainViewModel(new Session("test:1", "token", me), api, new Outbox(outboxNode, api, Runnable::run),
+                Runnable::run, Runnable::run, Clock.systemUTC(), popups::add, () -> signOuts.add("signed out"));
         main.start();
+    }
+
+    @AfterEach
+    void forgetOutbox() throws BackingStoreException {
+        outboxNode.removeNode();
     }
 
     private FeedMessage deliver(Message message) {
