@@ -138,12 +138,17 @@ final class AppWindow implements AutoCloseable {
         waitUntil("signed in", () -> hasNode("#conversations"));
     }
 
-    @Override
-    public void close() throws Exception {
+    /** Quits the app as a user would, keeping its preferences (for a test that starts it again on them). */
+    void quit() throws Exception {
         WaitForAsyncUtils.asyncFx(() -> {
             app.close();
             stage.close();
         }).get(WAIT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws Exception {
+        quit();
         try {
             preferences.removeNode();
         } catch (BackingStoreException | IllegalStateException e) {

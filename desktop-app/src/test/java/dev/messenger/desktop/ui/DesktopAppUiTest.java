@@ -160,6 +160,49 @@ class DesktopAppUiTest {
                 texts, "every message once, none twice");
     }
 
+    @Test
+    void aMessageTypedWhileTheServerIsDownIsSentAfterTheAppIsStartedAgain(TestBackend backend) throws Exception {
+        int port = TestBackend.freePort();
+        Map<String, String> ownPort = Map.of("server.port", Integer.toString(port));
+        MessengerServer[] appServer = {MessengerServer.start(backend.config(ownPort))};
+        toClose.add(() -> appServer[0].close());
+        var channel = backend.newChannel();
+        toClose.add(channel::shutdownNow);
+        TestUser gina = TestUser.create(channel, "gina");
+
+        AppWindow frank = window("frank");
+        frank.register("127.0.0.1:" + port, unique("frank"), "Frank", PASSWORD);
+        frank.type("#search", gina.username());
+        frank.waitUntil("gina is found", () -> ((ListView<?>) frank.node("#searchResults")).getItems().size() == 1);
+        robot.clickOn((Node) frank.node("#searchResults .list-cell"));
+        frank.waitUntil("the conversation opens", () -> frank.hasNode("#composer"));
+
+        appServer[0].close();
+        frank.waitUntil("the app notices", () -> !frank.shows("#connectionStatus", "Connected"::equals));
+        frank.type("#composer", "written on the train");
+        frank.press(javafx.scene.input.KeyCode.ENTER);
+        frank.waitUntil("shown as sending", () -> frank.shows(".message-meta", meta -> meta.contains("sending")));
+        frank.quit();
+
+        appServer[0] = MessengerServer.start(backend.config(ownPort));
+        AppWindow again = AppWindow.open(robot, "frank again", frank.preferences());
+        toClose.add(again);
+        again.waitUntil("signed straight in", () -> again.hasNode("#conversations"));
+        again.waitUntil("the conversation with gina is listed", () -> again.hasNode(".conversation-cell"));
+        robot.clickOn(".conversation-cell");
+        again.waitUntil("the message is sent", () -> again.shows(".message-text", "written on the train"::equals)
+                && !again.shows(".message-meta", meta -> meta.contains("sending")));
+        try (var connection = backend.jdbc(); var statement = connection.prepareStatement(
+                "SELECT count(*) FROM messages WHERE recipient_id = CAST(? AS uuid) AND body = 'written on the train'")) {
+            statement.setString(1, gina.id().toString());
+            try (var result = statement.executeQuery()) {
+                assertTrue(result.next());
+                assertEquals(1, result.getLong(1), "stored once");
+            }
+        }
+        assertEquals(1, again.all(".message-text").size());
+    }
+
     private static String userId(TestBackend backend, String username) throws Exception {
         try (var connection = backend.jdbc(); var statement = connection.prepareStatement("SELECT id FROM users WHERE username = ?")) {
             statement.setString(1, username);
