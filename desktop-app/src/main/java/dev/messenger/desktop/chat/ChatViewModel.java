@@ -208,7 +208,9 @@ public final class ChatViewModel {
         String clientMessageId = UUID.randomUUID().toString();
         items.add(new ChatItem(0, clientMessageId, true, text, now, ChatItem.State.PENDING, ""));
         Outbox.Entry entry = new Outbox.Entry(clientMessageId, peer.getId(), text, now, "");
-        io.execute(() -> deliver(entry));
+        // On this thread, before anything else: a message sent just before quitting is still sent at the next start.
+        outbox.record(entry);
+        deliver(entry);
     }
 
     /** Sends a failed message again, with the same client message id. */
@@ -220,7 +222,8 @@ public final class ChatViewModel {
         ChatItem pending = failed.withState(ChatItem.State.PENDING, "");
         items.set(index, pending);
         Outbox.Entry entry = new Outbox.Entry(failed.clientMessageId(), peer.getId(), failed.text(), failed.sentAt(), "");
-        io.execute(() -> deliver(entry));
+        outbox.record(entry);
+        deliver(entry);
     }
 
     private void deliver(Outbox.Entry entry) {

@@ -86,13 +86,19 @@ public final class Outbox implements AutoCloseable {
     }
 
     /**
-     * Records the send (a new one, or a failed one tried again) and tries it on the io executor until
-     * the server has it or refuses it, or this outbox is closed. Recorded before the first try, so
-     * a crash cannot lose it. {@code onStored} and {@code onRefused} run on the io thread.
+     * Records a send (a new one, or a failed one tried again) at once, on the calling thread, so that
+     * quitting the app right after cannot lose it; {@link #deliver} it next.
+     */
+    public void record(Entry entry) {
+        save(entry);
+    }
+
+    /**
+     * Tries a recorded send on the io executor until the server has it or refuses it, or this outbox
+     * is closed. {@code onStored} and {@code onRefused} run on the io thread.
      */
     public void deliver(Entry entry, Consumer<Message> onStored, Consumer<String> onRefused) {
         Entry trying = entry.withFailure("");
-        save(trying);
         io.execute(() -> {
             Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(15), new SecureRandom());
             while (!closed && !Thread.currentThread().isInterrupted()) {
@@ -102,13 +108,17 @@ public final class Outbox implements AutoCloseable {
                     onStored.accept(stored);
                     return;
                 } catch (RuntimeException e) {
+                    if (closed) {
+                        // The app is stopping and took the connection down: not the server's answer.
+                        return;
+                    }
                     if (!ApiErrors.isRetryable(e)) {
                         String reason = ApiErrors.describe(e, api.serverAddress());
                         save(trying.withFailure(reason));
                         onRefused.accept(reason);
                         return;
                     }
-                    sleep(backoff.next());
+                    backoff.pause();
                 }
             }
         });
@@ -133,14 +143,6 @@ public final class Outbox implements AutoCloseable {
             node.flush();
         } catch (BackingStoreException | IllegalStateException e) {
             // Delivery goes on; only surviving a restart is lost.
-        }
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

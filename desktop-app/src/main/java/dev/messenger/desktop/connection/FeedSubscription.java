@@ -94,7 +94,7 @@ public final class FeedSubscription implements LiveFeed {
             }
             if (running) {
                 listener.onStatus(backoff.attempts() >= 5 ? ConnectionStatus.OFFLINE : ConnectionStatus.RECONNECTING);
-                sleep(backoff.next());
+                backoff.pause();
             }
         }
     }

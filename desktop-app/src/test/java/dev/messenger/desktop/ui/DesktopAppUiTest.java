@@ -124,10 +124,8 @@ class DesktopAppUiTest {
 
     @Test
     void theAppReconnectsAfterTheServerRestartsAndCatchesUpWithoutDuplicates(TestBackend backend) throws Exception {
-        int port = TestBackend.freePort();
-        Map<String, String> ownPort = Map.of("server.port", Integer.toString(port));
-        MessengerServer[] appServer = {MessengerServer.start(backend.config(ownPort))};
-        toClose.add(() -> appServer[0].close());
+        OwnServer appServer = new OwnServer(backend);
+        toClose.add(appServer);
         var channel = backend.newChannel();
         toClose.add(channel::shutdownNow);
         TestUser sender = TestUser.create(channel, "dave");
@@ -135,7 +133,7 @@ class DesktopAppUiTest {
 
         String name = unique("erin");
         AppWindow erin = window("erin");
-        erin.register("127.0.0.1:" + port, name, "Erin", PASSWORD);
+        erin.register(appServer.target(), name, "Erin", PASSWORD);
         erin.waitUntil("connected", () -> erin.shows("#connectionStatus", "Connected"::equals));
         String erinId = userId(backend, name);
 
@@ -144,12 +142,12 @@ class DesktopAppUiTest {
         }
         erin.waitUntil("3 unread before the restart", () -> erin.shows(".unread-badge", "3"::equals));
 
-        appServer[0].close();
+        appServer.stop();
         erin.waitUntil("the app notices", () -> !erin.shows("#connectionStatus", "Connected"::equals));
         for (int i = 1; i <= 5; i++) {
             messages.sendMessage(SendMessageRequest.newBuilder().setRecipientId(erinId).setText("during " + i).build());
         }
-        appServer[0] = MessengerServer.start(backend.config(ownPort));
+        appServer.start();
 
         erin.waitUntil("reconnected", () -> erin.shows("#connectionStatus", "Connected"::equals));
         erin.waitUntil("caught up: 8 unread", () -> erin.shows(".unread-badge", "8"::equals));
@@ -162,29 +160,27 @@ class DesktopAppUiTest {
 
     @Test
     void aMessageTypedWhileTheServerIsDownIsSentAfterTheAppIsStartedAgain(TestBackend backend) throws Exception {
-        int port = TestBackend.freePort();
-        Map<String, String> ownPort = Map.of("server.port", Integer.toString(port));
-        MessengerServer[] appServer = {MessengerServer.start(backend.config(ownPort))};
-        toClose.add(() -> appServer[0].close());
+        OwnServer appServer = new OwnServer(backend);
+        toClose.add(appServer);
         var channel = backend.newChannel();
         toClose.add(channel::shutdownNow);
         TestUser gina = TestUser.create(channel, "gina");
 
         AppWindow frank = window("frank");
-        frank.register("127.0.0.1:" + port, unique("frank"), "Frank", PASSWORD);
+        frank.register(appServer.target(), unique("frank"), "Frank", PASSWORD);
         frank.type("#search", gina.username());
         frank.waitUntil("gina is found", () -> ((ListView<?>) frank.node("#searchResults")).getItems().size() == 1);
         robot.clickOn((Node) frank.node("#searchResults .list-cell"));
         frank.waitUntil("the conversation opens", () -> frank.hasNode("#composer"));
 
-        appServer[0].close();
+        appServer.stop();
         frank.waitUntil("the app notices", () -> !frank.shows("#connectionStatus", "Connected"::equals));
         frank.type("#composer", "written on the train");
         frank.press(javafx.scene.input.KeyCode.ENTER);
         frank.waitUntil("shown as sending", () -> frank.shows(".message-meta", meta -> meta.contains("sending")));
         frank.quit();
 
-        appServer[0] = MessengerServer.start(backend.config(ownPort));
+        appServer.start();
         AppWindow again = AppWindow.open(robot, "frank again", frank.preferences());
         toClose.add(again);
         again.waitUntil("signed straight in", () -> again.hasNode("#conversations"));
@@ -201,6 +197,35 @@ class DesktopAppUiTest {
             }
         }
         assertEquals(1, again.all(".message-text").size());
+    }
+
+    /** A server of the test's own on a fixed port (over the shared database and Kafka), to stop and start again. */
+    private static final class OwnServer implements AutoCloseable {
+        private final TestBackend backend;
+        private final int port = TestBackend.freePort();
+        private MessengerServer server;
+
+        OwnServer(TestBackend backend) {
+            this.backend = backend;
+            start();
+        }
+
+        String target() {
+            return "127.0.0.1:" + port;
+        }
+
+        void start() {
+            server = MessengerServer.start(backend.config(Map.of("server.port", Integer.toString(port))));
+        }
+
+        void stop() {
+            server.close();
+        }
+
+        @Override
+        public void close() {
+            server.close();
+        }
     }
 
     private static String userId(TestBackend backend, String username) throws Exception {
