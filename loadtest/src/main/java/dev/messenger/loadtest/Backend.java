@@ -9,7 +9,6 @@ import io.helidon.config.ConfigSources;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
@@ -41,7 +40,6 @@ final class Backend implements AutoCloseable {
         return new Backend(target, Optional.ofNullable(jdbcUrl), jdbcUser, jdbcPassword, Optional.ofNullable(kafka));
     }
 
-    /** Starts PostgreSQL (durable), Kafka and the server in this process, with data under {@code dataDir}. */
     /**
      * Starts PostgreSQL (durable), Kafka and the server in this process, with data under {@code dataDir},
      * or under a new temporary directory that is deleted again on {@link #close()} when it is null.
@@ -53,10 +51,7 @@ final class Backend implements AutoCloseable {
             return embeddedIn(dataDir, settings);
         }
         Path temporary = Files.createTempDirectory("messenger-loadtest-");
-        Backend backend = embeddedIn(temporary, settings);
-        AutoCloseable[] owned = Arrays.copyOf(backend.owned, backend.owned.length + 1);
-        owned[owned.length - 1] = () -> deleteRecursively(temporary);
-        return new Backend(backend.target, backend.jdbcUrl, backend.jdbcUser, backend.jdbcPassword, backend.kafka, owned);
+        return embeddedIn(temporary, settings, () -> deleteRecursively(temporary));
     }
 
     private static void deleteRecursively(Path directory) throws IOException {
@@ -67,7 +62,8 @@ final class Backend implements AutoCloseable {
         }
     }
 
-    private static Backend embeddedIn(Path dataDir, Map<String, String> settings) {
+    /** @param afterStopping closed after the server, Kafka and PostgreSQL have stopped */
+    private static Backend embeddedIn(Path dataDir, Map<String, String> settings, AutoCloseable... afterStopping) {
         EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(dataDir.resolve("postgres"),
                 dataDir.resolve("runtime"), 0, true);
         EmbeddedKafka kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), 0);
@@ -85,8 +81,10 @@ final class Backend implements AutoCloseable {
                 .disableSystemPropertiesSource()
                 .build();
         MessengerServer server = MessengerServer.start(config);
+        AutoCloseable[] owned = Stream.concat(Stream.of(server, kafka, postgres), Stream.of(afterStopping))
+                .toArray(AutoCloseable[]::new);
         return new Backend("127.0.0.1:" + server.port(), Optional.of(postgres.jdbcUrl()), postgres.username(), "",
-                Optional.of(kafka.bootstrapServers()), server, kafka, postgres);
+                Optional.of(kafka.bootstrapServers()), owned);
     }
 
     String target() {

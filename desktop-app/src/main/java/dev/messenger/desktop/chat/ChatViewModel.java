@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executor;
@@ -167,15 +168,15 @@ public final class ChatViewModel {
      */
     private void addWaiting(List<Outbox.Entry> waiting) {
         for (Outbox.Entry entry : waiting) {
-            boolean shown = items.stream().anyMatch(item -> item.clientMessageId().equals(entry.clientMessageId()));
-            if (shown) {
-                if (items.stream().anyMatch(item -> item.id() > 0 && item.clientMessageId().equals(entry.clientMessageId()))) {
-                    io.execute(() -> outbox.confirmed(entry.clientMessageId()));
-                }
-                continue;
+            Optional<ChatItem> shown = items.stream()
+                    .filter(item -> item.clientMessageId().equals(entry.clientMessageId()))
+                    .findFirst();
+            if (shown.isEmpty()) {
+                items.add(new ChatItem(0, entry.clientMessageId(), true, entry.text(), entry.createdAt(),
+                        entry.failed() ? ChatItem.State.FAILED : ChatItem.State.PENDING, entry.failure()));
+            } else if (shown.get().id() > 0) {
+                io.execute(() -> outbox.confirmed(entry.clientMessageId()));
             }
-            items.add(new ChatItem(0, entry.clientMessageId(), true, entry.text(), entry.createdAt(),
-                    entry.failed() ? ChatItem.State.FAILED : ChatItem.State.PENDING, entry.failure()));
         }
     }
 

@@ -10,7 +10,6 @@ import dev.messenger.server.testing.BackendExtension;
 import dev.messenger.server.testing.FeedRows;
 import dev.messenger.server.testing.TestBackend;
 import dev.messenger.server.testing.TestUser;
-import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -80,7 +79,9 @@ class MessagePathTest {
             for (int i = 1; i <= 20; i++) {
                 String text = "durable " + i;
                 String clientId = UUID.randomUUID().toString();
-                SendMessageResponse response = send(channel, i % 2 == 0 ? alice : bob, i % 2 == 0 ? bob : alice, text, clientId);
+                TestUser from = i % 2 == 0 ? alice : bob;
+                TestUser to = i % 2 == 0 ? bob : alice;
+                SendMessageResponse response = from.send(channel, to, text, clientId);
                 long id = response.getMessage().getId();
                 // Queried right after the call returned, over a separate connection.
                 try (PreparedStatement query = db.prepareStatement(
@@ -136,10 +137,10 @@ class MessagePathTest {
                     TestUser me = users.get(index);
                     TestUser neighbour = users.get((index + 1) % senders);
                     for (int j = 0; j < perSender; j++) {
-                        send(channel, me, recipient, "s" + index + "-" + j, UUID.randomUUID().toString());
+                        me.send(channel, recipient, "s" + index + "-" + j, UUID.randomUUID().toString());
                         if (j % 5 == 0) {
                             // Sends between the senders contend for their feed heads in both orders.
-                            send(channel, me, neighbour, "x" + index + "-" + j, UUID.randomUUID().toString());
+                            me.send(channel, neighbour, "x" + index + "-" + j, UUID.randomUUID().toString());
                             crossSends.incrementAndGet();
                         }
                     }
@@ -231,7 +232,7 @@ class MessagePathTest {
                 work.add(pool.submit(() -> {
                     for (int j = 0; j < perSender; j++) {
                         String clientId = "c" + index + "_" + j + "_" + UUID.randomUUID();
-                        send(channel, users.get(index), recipient, "s" + index + "-" + j, clientId);
+                        users.get(index).send(channel, recipient, "s" + index + "-" + j, clientId);
                         if (index == 0) {
                             synchronized (sentBySender0) {
                                 sentBySender0.add(clientId);
@@ -305,7 +306,7 @@ class MessagePathTest {
             feed = FeedCollector.open(backend, recipient, 0, false);
             feed.awaitHeartbeat(Duration.ofSeconds(10));
             // Warm-up: the path works with Kafka up.
-            send(channel, sender, recipient, "before outage", UUID.randomUUID().toString());
+            sender.send(channel, recipient, "before outage", UUID.randomUUID().toString());
             feed.awaitMessages(1, Duration.ofSeconds(10));
 
             long stopStarted = System.nanoTime();
@@ -317,7 +318,7 @@ class MessagePathTest {
             long outageSends = System.nanoTime();
             for (int i = 0; i < duringOutage; i++) {
                 long t = System.nanoTime();
-                send(channel, sender, recipient, "during outage " + i, UUID.randomUUID().toString());
+                sender.send(channel, recipient, "during outage " + i, UUID.randomUUID().toString());
                 long took = millisSince(t);
                 slowest = Math.max(slowest, took);
                 assertTrue(took < 10_000, "send during the outage took " + took + " ms");
@@ -344,7 +345,7 @@ class MessagePathTest {
             System.out.printf("[kafka] outbox drained %d ms after restart%n", millisSince(drainStarted));
 
             for (int i = 0; i < afterOutage; i++) {
-                send(channel, sender, recipient, "after outage " + i, UUID.randomUUID().toString());
+                sender.send(channel, recipient, "after outage " + i, UUID.randomUUID().toString());
             }
             int total = 1 + duringOutage + afterOutage;
             feed.awaitMessages(total, Duration.ofSeconds(30));
@@ -386,7 +387,7 @@ class MessagePathTest {
                 calls.add(pool.submit(() -> {
                     ready.countDown();
                     go.await(10, TimeUnit.SECONDS);
-                    return send(channel, sender, recipient, "only once", clientId);
+                    return sender.send(channel, recipient, "only once", clientId);
                 }));
             }
             assertTrue(ready.await(10, TimeUnit.SECONDS));
@@ -406,11 +407,11 @@ class MessagePathTest {
             assertEquals(List.of(1L), feedSeqs(db, recipient.id()));
             assertEquals(List.of(1L), feedSeqs(db, sender.id()));
             assertEquals(1, feedHead(db, recipient.id()));
-            send(channel, sender, recipient, "next", UUID.randomUUID().toString());
+            sender.send(channel, recipient, "next", UUID.randomUUID().toString());
             assertEquals(List.of(1L, 2L), feedSeqs(db, recipient.id()));
             // Reusing the id for different content is refused rather than silently deduplicated.
             StatusRuntimeException misuse = assertThrows(StatusRuntimeException.class,
-                    () -> send(channel, sender, recipient, "something else", clientId));
+                    () -> sender.send(channel, recipient, "something else", clientId));
             assertEquals(Status.Code.ALREADY_EXISTS, misuse.getStatus().getCode());
             System.out.printf("[idempotency] %d concurrent sends of one client id -> 1 message in %d ms%n",
                     threads, millisSince(started));
@@ -457,7 +458,7 @@ class MessagePathTest {
                 int index = i;
                 work.add(pool.submit(() -> {
                     for (int j = index; j < bulk; j += bulkThreads) {
-                        send(channel, senders.get(index), slowUser, j + " " + big, null);
+                        senders.get(index).send(channel, slowUser, j + " " + big, null);
                     }
                     return null;
                 }));
@@ -467,7 +468,7 @@ class MessagePathTest {
             long slowest = 0;
             for (int i = 0; i < fastMessages; i++) {
                 long t = System.nanoTime();
-                send(channel, senders.get(i % bulkThreads), fastUser, "fast " + i, UUID.randomUUID().toString());
+                senders.get(i % bulkThreads).send(channel, fastUser, "fast " + i, UUID.randomUUID().toString());
                 fast.awaitMessages(i + 1, Duration.ofSeconds(5));
                 slowest = Math.max(slowest, millisSince(t));
                 Thread.sleep(50);
@@ -479,7 +480,7 @@ class MessagePathTest {
             // And still after the whole bulk is in, with the slow feed stuck.
             for (int i = fastMessages; i < fastMessages + 5; i++) {
                 long t = System.nanoTime();
-                send(channel, senders.getFirst(), fastUser, "fast " + i, UUID.randomUUID().toString());
+                senders.getFirst().send(channel, fastUser, "fast " + i, UUID.randomUUID().toString());
                 fast.awaitMessages(i + 1, Duration.ofSeconds(5));
                 slowest = Math.max(slowest, millisSince(t));
             }
@@ -495,7 +496,7 @@ class MessagePathTest {
             awaitTrue(() -> openFeeds() == baseline + 1, Duration.ofSeconds(15), "the slow feed is removed once its client goes");
             System.out.printf("[slow] slow feed removed %d ms after its channel closed%n", millisSince(closeStarted));
             // The fast feed still works.
-            send(channel, senders.getFirst(), fastUser, "after slow closed", UUID.randomUUID().toString());
+            senders.getFirst().send(channel, fastUser, "after slow closed", UUID.randomUUID().toString());
             fast.awaitMessages(fastMessages + 6, Duration.ofSeconds(5));
 
             // The slow user, back with a reading client, gets the whole backlog replayed from
@@ -714,10 +715,6 @@ class MessagePathTest {
             channel.shutdownNow();
             channel.awaitTermination(10, TimeUnit.SECONDS);
         }
-    }
-
-    private static SendMessageResponse send(Channel channel, TestUser from, TestUser to, String text, String clientMessageId) {
-        return from.send(channel, to, text, clientMessageId);
     }
 
     /** Seqs strictly 1 apart starting at {@code first}, {@code count} of them: in order, no repeats, no gaps. */
