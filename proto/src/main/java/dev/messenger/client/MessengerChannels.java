@@ -9,10 +9,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * How every client of ours (desktop app, load generator, tests) talks to the server.
- * UNAVAILABLE is retried: Helidon 4.1.7 refuses new streams on a connection after ~8,192 calls
- * (GOAWAY REFUSED_STREAM, the call was never processed), and sends carry a client_message_id so a
- * retry never duplicates. Keep the Subscribe feed on a channel of its own so unary traffic cannot
- * take its connection down.
+ * UNAVAILABLE is retried: it means the call can be tried again (a server restarting or draining,
+ * the database briefly away), and sends carry a client_message_id so a retry never duplicates.
+ * Keep the Subscribe feed on a channel of its own, so it can be closed and reopened without
+ * touching the unary calls.
  */
 public final class MessengerChannels {
     private static final int MAX_MESSAGE_BYTES = 4 * 1024 * 1024;

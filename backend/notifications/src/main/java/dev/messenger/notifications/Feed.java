@@ -22,8 +22,9 @@ import java.util.logging.Logger;
  * One live {@code Subscribe} stream. Its own thread is the only one that writes to the stream:
  * it replays from the database, then sends live entries in seq order, filling any gap (or a queue
  * overflow) from the database and dropping repeats. Heartbeats also re-check the database, so a
- * lost event costs at most one heartbeat interval, and their writes reveal a dead client (the
- * server gets no cancel signal from Helidon 4.1.7 while the connection stays up).
+ * lost event costs at most one heartbeat interval, and tell the client the feed is alive (a client
+ * that hears nothing for three intervals reconnects). A client's cancel, or its connection dying,
+ * stops the feed at once ({@link #cancel()}).
  */
 final class Feed implements FeedHub.Listener {
     private static final Logger LOG = Logger.getLogger(Feed.class.getName());

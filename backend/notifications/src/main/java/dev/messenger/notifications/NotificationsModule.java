@@ -9,6 +9,7 @@ import io.helidon.metrics.api.Gauge;
 import io.helidon.webserver.http.HttpService;
 
 import java.time.Duration;
+import java.util.UUID;
 import java.util.List;
 import java.util.Set;
 
@@ -57,6 +58,11 @@ public final class NotificationsModule implements MessengerService {
     /** Live feeds opened on this instance, for tests and metrics. */
     public int openFeeds() {
         return subscriptions.openFeeds();
+    }
+
+    /** Live feeds of one user on this instance (what the per-user cap counts). */
+    public int openFeeds(UUID userId) {
+        return subscriptions.openFeeds(userId);
     }
 
     @Override

@@ -94,6 +94,10 @@ final class Subscriptions implements AutoCloseable {
         return bySession.size();
     }
 
+    synchronized int openFeeds(UUID userId) {
+        return perUser.getOrDefault(userId, 0);
+    }
+
     private static void closeQuietly(AutoCloseable closeable) {
         try {
             closeable.close();

@@ -9,19 +9,16 @@ import dev.messenger.platform.auth.Tokens;
 import dev.messenger.platform.db.Database;
 import dev.messenger.platform.embedded.EmbeddedKafka;
 import dev.messenger.platform.embedded.EmbeddedPostgresServer;
-import dev.messenger.platform.grpc.HeadersBeforeCloseInterceptor;
 import dev.messenger.platform.kafka.KafkaSettings;
 import dev.messenger.platform.kafka.Topics;
 import dev.messenger.platform.rest.RestErrors;
 import dev.messenger.platform.service.MessengerService;
 import dev.messenger.platform.service.Platform;
 import dev.messenger.users.UsersModule;
-import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.helidon.config.Config;
 import io.helidon.dbclient.DbClient;
-import io.helidon.dbclient.health.DbClientHealthCheck;
 import io.helidon.metrics.api.Metrics;
 import io.helidon.openapi.OpenApiFeature;
 import io.helidon.webserver.WebServer;
@@ -158,10 +155,7 @@ public final class MessengerServer implements AutoCloseable {
         started.addAll(services);
 
         HealthStatusManager grpcHealth = new HealthStatusManager();
-        // Bound with the headers fix like every service: otherwise an early error (NOT_FOUND for an
-        // unknown service name) reaches grpc-java clients as INTERNAL (Helidon 4.1.7 defect 1).
-        GrpcRouting.Builder grpc = GrpcRouting.builder().service(
-                ServerInterceptors.intercept(grpcHealth.getHealthService(), new HeadersBeforeCloseInterceptor()));
+        GrpcRouting.Builder grpc = GrpcRouting.builder().service(grpcHealth.getHealthService());
         services.forEach(service -> service.grpcServices().forEach(grpc::service));
 
         HttpRouting.Builder http = HttpRouting.builder();
@@ -172,15 +166,15 @@ public final class MessengerServer implements AutoCloseable {
                 .config(config.get("server"))
                 // Our own shutdown hook stops the server in the order that loses nothing (see close()).
                 .shutdownHook(false)
-                // Helidon leaves Nagle's algorithm on, which adds ~40 ms to sequential small calls.
+                // Helidon defect 4 (ARCHITECTURE.md): Nagle's algorithm is on by default, which adds
+                // ~40 ms to sequential small calls.
                 .connectionOptions(options -> options.tcpNoDelay(true))
                 // Requests Helidon rejects before routing (e.g. over max-payload-size) get problem+json too.
                 .directHandlers(RestErrors.directHandlers())
                 .addFeature(ObserveFeature.just(
                         HealthObserver.builder()
                                 .details(true)
-                                .addCheck(DbClientHealthCheck.builder(db).name("database").query().statement("SELECT 1")
-                                        .timeout(Duration.ofSeconds(5)).build())
+                                .addCheck(new DatabaseHealthCheck(db, Duration.ofSeconds(5)))
                                 .build(),
                         MetricsObserver.create()))
                 .addFeature(OpenApiFeature.create(config.get("openapi")))

@@ -89,7 +89,8 @@ public final class FeedSubscription implements LiveFeed {
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "Feed failed", e);
             } finally {
-                // Closing the channel (never cancelling the call alone) is what the server notices.
+                // A fresh connection for every attempt: after sleep or a network change the old one
+                // may be dead without knowing it.
                 current.shutdownNow();
             }
             if (running) {

@@ -18,7 +18,7 @@ import java.util.Set;
  * and makes it available to the handler through {@link #caller()}; rejects the call otherwise.
  */
 public final class AuthInterceptor implements ServerInterceptor {
-    static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+    private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
     private static final Context.Key<Caller> CALLER = Context.key("messenger-caller");
 
     private final Sessions sessions;
@@ -37,7 +37,7 @@ public final class AuthInterceptor implements ServerInterceptor {
         }
         Caller caller;
         try {
-            caller = sessions.authenticate(authorization(headers));
+            caller = sessions.authenticate(headers.get(AUTHORIZATION));
         } catch (RuntimeException e) {
             ApiException failure = Failures.toApiException(e, "authenticate " + call.getMethodDescriptor().getFullMethodName());
             call.close(GrpcCalls.status(failure), new Metadata());
@@ -45,17 +45,6 @@ public final class AuthInterceptor implements ServerInterceptor {
             };
         }
         return Contexts.interceptCall(Context.current().withValue(CALLER, caller), call, headers, next);
-    }
-
-    /**
-     * The authorization header: from the real HTTP/2 headers while Helidon 4.1.7's Metadata is
-     * broken (see {@link RequestHeadersProtocolProvider}), from the Metadata otherwise.
-     */
-    private static String authorization(Metadata headers) {
-        if (RequestHeadersProtocolProvider.active()) {
-            return RequestHeadersProtocolProvider.requestHeader("authorization").orElse(null);
-        }
-        return headers.get(AUTHORIZATION);
     }
 
     /** The caller of the call being handled; only valid inside a handler of an authenticated method. */

@@ -16,10 +16,6 @@ public final class GrpcServices {
      * @param publicMethods full method names that need no token (e.g. {@code messenger.v1.UsersService/Login})
      */
     public static ServerServiceDefinition bind(BindableService service, Sessions sessions, Set<String> publicMethods) {
-        // ServerInterceptors runs the last interceptor first: the headers fix must wrap the call
-        // before authentication can close it.
-        return ServerInterceptors.intercept(service,
-                new AuthInterceptor(sessions, publicMethods),
-                new HeadersBeforeCloseInterceptor());
+        return ServerInterceptors.intercept(service, new AuthInterceptor(sessions, publicMethods));
     }
 }
