@@ -91,7 +91,13 @@ final class Feed implements FeedHub.Listener {
             // nothing to replay, so it can show "connected" at once.
             send(FeedEvent.newBuilder().setHeartbeat(heartbeat()).build());
             while (open.get()) {
-                FeedMessage next = queue.poll(heartbeatInterval.toMillis(), TimeUnit.MILLISECONDS);
+                Duration untilExpiry = Duration.between(clock.instant(), caller.sessionExpiresAt());
+                if (!untilExpiry.isPositive()) {
+                    endStatus = Status.UNAUTHENTICATED.withDescription("The session has expired; sign in again");
+                    break;
+                }
+                long waitMillis = Math.min(heartbeatInterval.toMillis(), untilExpiry.toMillis() + 1);
+                FeedMessage next = queue.poll(waitMillis, TimeUnit.MILLISECONDS);
                 if (!open.get()) {
                     break;
                 }

@@ -2,9 +2,12 @@ package dev.messenger.notifications;
 
 import dev.messenger.api.v1.FeedMessage;
 import dev.messenger.api.v1.FeedPage;
+import dev.messenger.platform.auth.Caller;
+import dev.messenger.platform.auth.Sessions;
 import dev.messenger.platform.errors.ApiException;
 import dev.messenger.platform.service.Paging;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -13,7 +16,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** The feed for clients that cannot hold a stream: one page after a seq, waiting a while for the first entry. */
+/**
+ * The feed for clients that cannot hold a stream: one page after a seq, waiting a while for the
+ * first entry. A wait ends with 401 as soon as the caller's session is revoked or expires.
+ */
 final class LongPoll {
     static final int DEFAULT_LIMIT = 100;
     static final int MAX_LIMIT = 500;
@@ -21,13 +27,18 @@ final class LongPoll {
 
     private final FeedHub hub;
     private final FeedRepository repository;
+    private final Sessions sessions;
+    private final Clock clock;
 
-    LongPoll(FeedHub hub, FeedRepository repository) {
+    LongPoll(FeedHub hub, FeedRepository repository, Sessions sessions, Clock clock) {
         this.hub = hub;
         this.repository = repository;
+        this.sessions = sessions;
+        this.clock = clock;
     }
 
-    FeedPage poll(UUID user, long afterSeq, long limit, long waitSeconds) {
+    FeedPage poll(Caller caller, long afterSeq, long limit, long waitSeconds) {
+        UUID user = caller.userId();
         if (afterSeq < 0) {
             throw ApiException.invalid("after must not be negative");
         }
@@ -36,17 +47,22 @@ final class LongPoll {
             throw ApiException.invalid("wait must be between 0 and " + MAX_WAIT_SECONDS + " seconds");
         }
         // Listen before reading, so an entry committed between the read and the wait still wakes us.
-        CompletableFuture<Void> arrived = new CompletableFuture<>();
-        try (AutoCloseable ignored = hub.listen(user, entry -> {
+        CompletableFuture<Boolean> woken = new CompletableFuture<>();
+        try (AutoCloseable listening = hub.listen(user, entry -> {
             if (entry.getSeq() > afterSeq) {
-                arrived.complete(null);
+                woken.complete(true);
             }
-        })) {
+        }); AutoCloseable watching = sessions.watch(caller, () -> woken.complete(false))) {
             List<FeedMessage> page = repository.after(user, afterSeq, pageSize);
             if (page.isEmpty() && waitSeconds > 0) {
+                Duration untilExpiry = Duration.between(clock.instant(), caller.sessionExpiresAt());
+                Duration wait = Duration.ofSeconds(waitSeconds);
+                boolean stillSignedIn = awaitEntry(woken, wait.compareTo(untilExpiry) < 0 ? wait : untilExpiry);
+                if (!stillSignedIn || !clock.instant().isBefore(caller.sessionExpiresAt())) {
+                    throw ApiException.unauthenticated("The session has ended (signed out or expired); sign in again");
+                }
                 // Read again whether woken or timed out: while Kafka is down no wake-up comes, but
                 // the database has every committed message.
-                awaitEntry(arrived, Duration.ofSeconds(waitSeconds));
                 page = repository.after(user, afterSeq, pageSize);
             }
             long lastSeq = page.isEmpty() ? afterSeq : page.getLast().getSeq();
@@ -58,11 +74,13 @@ final class LongPoll {
         }
     }
 
-    private static void awaitEntry(CompletableFuture<Void> arrived, Duration wait) throws InterruptedException {
+    /** False when the session ended while waiting. */
+    private static boolean awaitEntry(CompletableFuture<Boolean> woken, Duration wait) throws InterruptedException {
         try {
-            arrived.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+            return woken.get(Math.max(0, wait.toMillis()), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             // Nothing arrived in time: an empty page is the answer.
+            return true;
         } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause());
         }

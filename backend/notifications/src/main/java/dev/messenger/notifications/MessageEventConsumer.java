@@ -108,8 +108,9 @@ final class MessageEventConsumer implements AutoCloseable {
             return;
         }
         var message = event.getMessage();
-        // Ids and sizes only: message text stays out of the logs.
-        LOG.info(() -> "Message " + message.getId() + " from " + message.getSenderId() + " to "
+        // FINE, not INFO: who writes to whom is the social graph, not operational news. Ids and sizes
+        // only even then: message text stays out of the logs.
+        LOG.fine(() -> "Message " + message.getId() + " from " + message.getSenderId() + " to "
                 + message.getRecipientId() + " (" + message.getText().length() + " chars)");
         hub.deliver(UUID.fromString(message.getRecipientId()),
                 FeedMessage.newBuilder().setSeq(event.getRecipientSeq()).setMessage(message).build());

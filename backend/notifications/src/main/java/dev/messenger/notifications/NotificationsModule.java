@@ -24,7 +24,7 @@ public final class NotificationsModule implements MessengerService {
         var config = platform.config().get("notifications");
         var hub = new FeedHub();
         var repository = new FeedRepository(platform.db());
-        this.subscriptions = new Subscriptions(hub, repository,
+        this.subscriptions = new Subscriptions(hub, repository, platform.sessions(),
                 config.get("heartbeat-interval").as(Duration.class).orElse(Duration.ofSeconds(15)),
                 config.get("max-feeds-per-user").asInt().orElse(10),
                 platform.clock());
@@ -32,7 +32,7 @@ public final class NotificationsModule implements MessengerService {
         platform.metrics().getOrCreate(Gauge.builder("messenger.feeds.open", subscriptions, Subscriptions::openFeeds)
                 .description("Live Subscribe streams on this instance"));
         this.grpc = GrpcServices.bind(new NotificationsGrpcService(subscriptions), platform.sessions(), Set.of());
-        this.rest = new NotificationsRestService(new LongPoll(hub, repository), new RestAuth(platform.sessions()));
+        this.rest = new NotificationsRestService(new LongPoll(hub, repository, platform.sessions(), platform.clock()), new RestAuth(platform.sessions()));
     }
 
     @Override
@@ -66,8 +66,12 @@ public final class NotificationsModule implements MessengerService {
     }
 
     @Override
-    public void close() {
+    public void endLongLivedCalls() {
         subscriptions.close();
+    }
+
+    @Override
+    public void close() {
         consumer.close();
     }
 }

@@ -2,6 +2,7 @@ package dev.messenger.notifications;
 
 import dev.messenger.api.v1.FeedEvent;
 import dev.messenger.platform.auth.Caller;
+import dev.messenger.platform.auth.Sessions;
 import dev.messenger.platform.errors.ApiException;
 import dev.messenger.platform.errors.ErrorKind;
 import io.grpc.Status;
@@ -20,14 +21,16 @@ import java.util.logging.Logger;
 
 /**
  * The live feeds of this instance. One feed per session: a new Subscribe from the same session ends
- * the older feed, whose client most likely vanished without a signal. A user has at most
- * {@code maxFeedsPerUser} feeds, so forgotten streams cannot pile up.
+ * the older feed (a client reconnecting, or the same account signed in twice with one token). A
+ * user has at most {@code maxFeedsPerUser} feeds. A feed ends with UNAUTHENTICATED as soon as its
+ * session is revoked, on any server, or expires.
  */
 final class Subscriptions implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Subscriptions.class.getName());
 
     private final FeedHub hub;
     private final FeedRepository repository;
+    private final Sessions sessions;
     private final Duration heartbeatInterval;
     private final int maxFeedsPerUser;
     private final Clock clock;
@@ -35,9 +38,11 @@ final class Subscriptions implements AutoCloseable {
     private final Map<UUID, Integer> perUser = new HashMap<>();
     private boolean closed;
 
-    Subscriptions(FeedHub hub, FeedRepository repository, Duration heartbeatInterval, int maxFeedsPerUser, Clock clock) {
+    Subscriptions(FeedHub hub, FeedRepository repository, Sessions sessions, Duration heartbeatInterval, int maxFeedsPerUser,
+                  Clock clock) {
         this.hub = hub;
         this.repository = repository;
+        this.sessions = sessions;
         this.heartbeatInterval = heartbeatInterval;
         this.maxFeedsPerUser = maxFeedsPerUser;
         this.clock = clock;
@@ -54,10 +59,13 @@ final class Subscriptions implements AutoCloseable {
         }
         register(feed);
         AutoCloseable listening = hub.listen(caller.userId(), feed);
+        AutoCloseable watching = sessions.watch(caller,
+                () -> feed.end(Status.UNAUTHENTICATED.withDescription("The session was signed out; sign in again")));
         Thread.ofVirtual().name("feed-" + caller.userId()).start(() -> {
             try {
                 feed.run();
             } finally {
+                closeQuietly(watching);
                 closeQuietly(listening);
                 unregister(feed);
             }

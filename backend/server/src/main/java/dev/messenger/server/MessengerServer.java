@@ -2,13 +2,17 @@ package dev.messenger.server;
 
 import dev.messenger.messages.MessagesModule;
 import dev.messenger.notifications.NotificationsModule;
+import dev.messenger.platform.auth.RevocationObserver;
 import dev.messenger.platform.auth.SessionCache;
 import dev.messenger.platform.auth.SessionRevocationListener;
+import dev.messenger.platform.auth.SessionRevocations;
 import dev.messenger.platform.auth.Sessions;
 import dev.messenger.platform.auth.Tokens;
 import dev.messenger.platform.db.Database;
 import dev.messenger.platform.embedded.EmbeddedKafka;
 import dev.messenger.platform.embedded.EmbeddedPostgresServer;
+import dev.messenger.platform.helidon.UnreadableRequestInterceptor;
+import dev.messenger.platform.helidon.UnreadableRequestLogFilter;
 import dev.messenger.platform.kafka.KafkaSettings;
 import dev.messenger.platform.kafka.Topics;
 import dev.messenger.platform.rest.RestErrors;
@@ -53,12 +57,14 @@ public final class MessengerServer implements AutoCloseable {
     private final Optional<EmbeddedPostgresServer> embeddedPostgres;
     private final Optional<EmbeddedKafka> embeddedKafka;
     private final HealthStatusManager grpcHealth;
-    private final Optional<SessionRevocationListener> revocations;
+    private final SessionRevocationListener revocations;
+    /** Held so that JUL keeps its filter (it forgets the settings of loggers nobody references). */
+    private final Logger helidonGrpcLog;
     private volatile boolean closed;
 
     private MessengerServer(WebServer webServer, List<MessengerService> services, DbClient db,
-                            Optional<SessionRevocationListener> revocations, Optional<EmbeddedPostgresServer> embeddedPostgres, Optional<EmbeddedKafka> embeddedKafka,
-                            HealthStatusManager grpcHealth) {
+                            SessionRevocationListener revocations, Optional<EmbeddedPostgresServer> embeddedPostgres, Optional<EmbeddedKafka> embeddedKafka,
+                            HealthStatusManager grpcHealth, Logger helidonGrpcLog) {
         this.webServer = webServer;
         this.services = services;
         this.db = db;
@@ -66,6 +72,7 @@ public final class MessengerServer implements AutoCloseable {
         this.embeddedKafka = embeddedKafka;
         this.grpcHealth = grpcHealth;
         this.revocations = revocations;
+        this.helidonGrpcLog = helidonGrpcLog;
     }
 
     /** Starts everything, or stops whatever had started and throws: a failed start leaves no process behind. */
@@ -125,15 +132,17 @@ public final class MessengerServer implements AutoCloseable {
         SessionCache sessionCache = new SessionCache(
                 config.get("auth.session-cache.max-age").as(Duration.class).orElse(Duration.ofMinutes(1)),
                 config.get("auth.session-cache.max-entries").asInt().orElse(100_000));
-        Optional<SessionRevocationListener> revocations = Optional.empty();
-        if (config.get("auth.session-cache.enabled").asBoolean().orElse(true)) {
-            SessionRevocationListener listener = new SessionRevocationListener(coordinates, sessionCache);
-            started.add(listener);
-            listener.start();
-            revocations = Optional.of(listener);
-        }
+        SessionRevocations sessionRevocations = new SessionRevocations(db, clock);
+        // The cache is used only while the listener tells it it hears every revocation; left out, it never is.
+        List<RevocationObserver> observers = config.get("auth.session-cache.enabled").asBoolean().orElse(true)
+                ? List.of(sessionCache, sessionRevocations)
+                : List.of(sessionRevocations);
+        SessionRevocationListener revocations = new SessionRevocationListener(coordinates, observers);
+        started.add(revocations);
+        revocations.start();
         Sessions sessions = new Sessions(db, new Tokens(new SecureRandom()),
-                config.get("auth.token-ttl").as(Duration.class).orElse(Duration.ofDays(30)), clock, sessionCache);
+                config.get("auth.token-ttl").as(Duration.class).orElse(Duration.ofDays(30)), clock, sessionCache,
+                sessionRevocations);
         Platform platform = new Platform(config, db, sessions, kafka, clock, Metrics.globalRegistry());
 
         Thread.ofVirtual().name("ensure-topic").start(() -> {
@@ -154,8 +163,11 @@ public final class MessengerServer implements AutoCloseable {
         }
         started.addAll(services);
 
+        Logger helidonGrpcLog = UnreadableRequestLogFilter.install();
         HealthStatusManager grpcHealth = new HealthStatusManager();
-        GrpcRouting.Builder grpc = GrpcRouting.builder().service(grpcHealth.getHealthService());
+        GrpcRouting.Builder grpc = GrpcRouting.builder()
+                .intercept(new UnreadableRequestInterceptor())
+                .service(grpcHealth.getHealthService());
         services.forEach(service -> service.grpcServices().forEach(grpc::service));
 
         HttpRouting.Builder http = HttpRouting.builder();
@@ -187,7 +199,7 @@ public final class MessengerServer implements AutoCloseable {
         services.forEach(MessengerService::start);
         grpcHealth.setStatus("", HealthCheckResponse.ServingStatus.SERVING);
         MessengerServer server = new MessengerServer(webServer, List.copyOf(services), db, revocations, embeddedPostgres,
-                embeddedKafka, grpcHealth);
+                embeddedKafka, grpcHealth, helidonGrpcLog);
         server.announce(dataDir, coordinates, kafka);
         return server;
     }
@@ -268,11 +280,14 @@ public final class MessengerServer implements AutoCloseable {
         closed = true;
         LOG.info("Messenger is stopping");
         grpcHealth.enterTerminalState();
+        for (MessengerService service : services) {
+            runQuietly("end the live calls of " + service.name(), service::endLongLivedCalls);
+        }
+        runQuietly("stop web server", webServer::stop);
         for (MessengerService service : services.reversed()) {
             runQuietly("stop " + service.name(), service::close);
         }
-        runQuietly("stop web server", webServer::stop);
-        revocations.ifPresent(listener -> runQuietly("stop listening for session revocations", listener::close));
+        runQuietly("stop listening for session revocations", revocations::close);
         runQuietly("close database pool", db::close);
         embeddedKafka.ifPresent(kafka -> runQuietly("stop embedded Kafka", kafka::close));
         embeddedPostgres.ifPresent(postgres -> runQuietly("stop embedded PostgreSQL", postgres::close));

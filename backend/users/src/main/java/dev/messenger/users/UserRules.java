@@ -28,6 +28,11 @@ final class UserRules {
     }
 
     /** The form usernames are compared and searched in. */
+    /** Whether a user could have this name; a name no user can have needs no look-up to be refused. */
+    static boolean couldBeUsername(String username) {
+        return USERNAME.matcher(username).matches();
+    }
+
     static String key(String username) {
         return username.toLowerCase(Locale.ROOT);
     }

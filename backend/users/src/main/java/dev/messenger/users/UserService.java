@@ -5,6 +5,7 @@ import dev.messenger.platform.auth.IssuedToken;
 import dev.messenger.platform.auth.Sessions;
 import dev.messenger.platform.errors.ApiException;
 import dev.messenger.platform.errors.ErrorKind;
+import dev.messenger.platform.errors.TextChecks;
 import dev.messenger.platform.service.Paging;
 
 import java.nio.charset.StandardCharsets;
@@ -21,12 +22,14 @@ public final class UserService {
     private final UserRepository users;
     private final Sessions sessions;
     private final PasswordHasher hasher;
+    private final HashingGate hashing;
     private final LoginThrottle throttle;
 
-    UserService(UserRepository users, Sessions sessions, PasswordHasher hasher, LoginThrottle throttle) {
+    UserService(UserRepository users, Sessions sessions, PasswordHasher hasher, HashingGate hashing, LoginThrottle throttle) {
         this.users = users;
         this.sessions = sessions;
         this.hasher = hasher;
+        this.hashing = hashing;
         this.throttle = throttle;
     }
 
@@ -40,7 +43,7 @@ public final class UserService {
         String validUsername = UserRules.username(username);
         String validDisplayName = UserRules.displayName(displayName, validUsername);
         String validPassword = UserRules.password(password);
-        UserAccount user = users.insert(validUsername, validDisplayName, hasher.hash(validPassword));
+        UserAccount user = users.insert(validUsername, validDisplayName, hashing.run(() -> hasher.hash(validPassword)));
         LOG.info(() -> "Registered user " + user.id() + " (" + user.username() + ")");
         return user;
     }
@@ -49,7 +52,9 @@ public final class UserService {
         if (username == null || username.isEmpty() || password == null || password.isEmpty()) {
             throw ApiException.invalid("username and password are required");
         }
-        if (username.length() > 32 || password.length() > 4 * UserRules.PASSWORD_MAX) {
+        TextChecks.requireStorable(password, "password");
+        if (!UserRules.couldBeUsername(TextChecks.requireStorable(username, "username"))
+                || password.length() > 4 * UserRules.PASSWORD_MAX) {
             throw ApiException.unauthenticated("Wrong username or password");
         }
         String key = UserRules.key(username);
@@ -57,9 +62,9 @@ public final class UserService {
             throw new ApiException(ErrorKind.RESOURCE_EXHAUSTED, "Too many failed sign-in attempts; try again in a few minutes");
         }
         var credentials = users.credentials(key);
-        boolean valid = credentials.isPresent()
+        boolean valid = hashing.run(() -> credentials.isPresent()
                 ? hasher.verify(password, credentials.get().passwordHash())
-                : hasher.verifyAgainstDecoy(password);
+                : hasher.verifyAgainstDecoy(password));
         if (!valid) {
             throttle.recordFailure(key);
             LOG.info(() -> "Failed sign-in for username '" + key + "'");

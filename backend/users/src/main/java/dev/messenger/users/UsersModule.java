@@ -7,6 +7,7 @@ import dev.messenger.platform.service.MessengerService;
 import dev.messenger.platform.service.Platform;
 import io.grpc.ServerServiceDefinition;
 import io.helidon.config.Config;
+import io.helidon.metrics.api.Gauge;
 import io.helidon.webserver.http.HttpService;
 
 import java.security.SecureRandom;
@@ -41,8 +42,14 @@ public final class UsersModule implements MessengerService {
                 config.get("login.failure-window").as(Duration.class).orElse(Duration.ofMinutes(15)),
                 platform.clock());
         this.sessions = platform.sessions();
+        var hashing = new HashingGate(
+                config.get("password-hash.max-concurrent").asInt().orElse(Runtime.getRuntime().availableProcessors()),
+                config.get("password-hash.max-waiting").asInt().orElse(16),
+                config.get("password-hash.max-wait").as(Duration.class).orElse(Duration.ofSeconds(2)));
+        platform.metrics().getOrCreate(Gauge.builder("messenger.password_hashing.waiting", hashing, HashingGate::waiting)
+                .description("Registrations and sign-ins waiting for a password hashing slot"));
         this.service = new UserService(new UserRepository(platform.db()), platform.sessions(),
-                new PasswordHasher(cost, new SecureRandom()), throttle);
+                new PasswordHasher(cost, new SecureRandom()), hashing, throttle);
         this.grpc = GrpcServices.bind(new UsersGrpcService(service), platform.sessions(), UsersGrpcService.PUBLIC_METHODS);
         this.rest = new UsersRestService(service, new RestAuth(platform.sessions()));
     }

@@ -1,7 +1,8 @@
 package dev.messenger.platform.auth;
 
+import java.time.Instant;
 import java.util.UUID;
 
-/** The authenticated user behind a call, and the session (login) the call was made with. */
-public record Caller(UUID userId, UUID sessionId) {
+/** The authenticated user behind a call, the session (login) the call was made with, and when that session expires. */
+public record Caller(UUID userId, UUID sessionId, Instant sessionExpiresAt) {
 }

@@ -13,13 +13,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * The callers of recently used tokens, so that most calls authenticate without a database round
  * trip. Sound only while it hears of every revocation: {@link SessionRevocationListener} tells it
  * of each one (PostgreSQL notifies every server at commit), and while that listener is not
- * listening the cache is {@linkplain #suspend() suspended} and every call goes to the database.
+ * listening the cache is {@linkplain #deaf() off} and every call goes to the database.
  *
  * <p>A look-up that was in flight while a revocation arrived is not cached: each revocation moves
  * a generation counter, and an entry whose look-up began under an older generation is taken out
  * again.
  */
-public final class SessionCache {
+public final class SessionCache implements RevocationObserver {
     private record Entry(Caller caller, Instant validUntil) {
     }
 
@@ -84,20 +84,23 @@ public final class SessionCache {
     }
 
     /** A session was revoked (on any server). */
+    @Override
     public void revoked(UUID sessionId) {
         generation.incrementAndGet();
         byTokenHash.values().removeIf(entry -> entry.caller().sessionId().equals(sessionId));
     }
 
-    /** Revocations can no longer be heard: forget everything and look every token up until {@link #resume()}. */
-    public void suspend() {
+    /** Revocations can no longer be heard: forget everything and look every token up until {@link #hearing()}. */
+    @Override
+    public void deaf() {
         listening = false;
         generation.incrementAndGet();
         byTokenHash.clear();
     }
 
     /** Revocations are heard again (from now on); what was cached before may have been revoked meanwhile. */
-    public void resume() {
+    @Override
+    public void hearing() {
         generation.incrementAndGet();
         byTokenHash.clear();
         listening = true;

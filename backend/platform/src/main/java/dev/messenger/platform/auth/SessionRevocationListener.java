@@ -10,6 +10,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.logging.Level;
@@ -17,9 +18,10 @@ import java.util.logging.Logger;
 
 /**
  * Listens on its own PostgreSQL connection for the session revocations the schema announces
- * ({@code db/migrations/V2}) and passes them to the {@link SessionCache}. The cache is used only
- * while this listener is listening: when the connection fails the cache is suspended at once, and
- * resumed (empty) after the listener has reconnected and is listening again.
+ * ({@code db/migrations/V2}) and passes them to its observers: the {@link SessionCache} (used only
+ * while this listener is listening: when the connection fails it is switched off at once, and on
+ * again, empty, once the listener listens again) and the {@link SessionRevocations} that end feeds
+ * and long polls.
  */
 public final class SessionRevocationListener implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(SessionRevocationListener.class.getName());
@@ -30,14 +32,14 @@ public final class SessionRevocationListener implements AutoCloseable {
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
 
     private final Database.Coordinates database;
-    private final SessionCache cache;
+    private final List<RevocationObserver> observers;
     private volatile boolean running = true;
     private volatile Connection connection;
     private Thread worker;
 
-    public SessionRevocationListener(Database.Coordinates database, SessionCache cache) {
+    public SessionRevocationListener(Database.Coordinates database, List<RevocationObserver> observers) {
         this.database = database;
-        this.cache = cache;
+        this.observers = List.copyOf(observers);
     }
 
     public void start() {
@@ -53,10 +55,10 @@ public final class SessionRevocationListener implements AutoCloseable {
                 try (Statement listen = listening.createStatement()) {
                     listen.execute("LISTEN " + CHANNEL);
                 }
-                cache.resume();
+                observers.forEach(RevocationObserver::hearing);
                 backoff.reset();
                 if (failing) {
-                    LOG.info("Hearing session revocations again; session cache back in use");
+                    LOG.info("Hearing session revocations again");
                     failing = false;
                 }
                 PGConnection notifications = listening.unwrap(PGConnection.class);
@@ -69,7 +71,7 @@ public final class SessionRevocationListener implements AutoCloseable {
                     }
                 }
             } catch (SQLException | RuntimeException e) {
-                cache.suspend();
+                observers.forEach(RevocationObserver::deaf);
                 if (running) {
                     if (!failing) {
                         LOG.log(Level.WARNING, "Not hearing session revocations (" + e.getMessage()
@@ -82,18 +84,21 @@ public final class SessionRevocationListener implements AutoCloseable {
                 connection = null;
             }
         }
-        cache.suspend();
+        observers.forEach(RevocationObserver::deaf);
     }
 
-    private void revoked(String sessionId) {
+    private void revoked(String payload) {
+        UUID sessionId;
         try {
-            cache.revoked(UUID.fromString(sessionId));
+            sessionId = UUID.fromString(payload);
         } catch (IllegalArgumentException e) {
-            // Not a session id: someone else's message on our channel. Forget everything to be safe.
-            LOG.warning("Unexpected payload on " + CHANNEL + "; clearing the session cache");
-            cache.suspend();
-            cache.resume();
+            // Not a session id: someone else's message on our channel. Start over to be safe.
+            LOG.warning("Unexpected payload on " + CHANNEL + "; rechecking every session");
+            observers.forEach(RevocationObserver::deaf);
+            observers.forEach(RevocationObserver::hearing);
+            return;
         }
+        observers.forEach(observer -> observer.revoked(sessionId));
     }
 
     private Connection connect() throws SQLException {

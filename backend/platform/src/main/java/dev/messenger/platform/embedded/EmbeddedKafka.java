@@ -169,6 +169,11 @@ public final class EmbeddedKafka implements AutoCloseable {
         props.put("group.initial.rebalance.delay.ms", "0");
         // Bounds every wait inside controller and broker startup, which otherwise wait forever.
         props.put("server.max.startup.time.ms", String.valueOf(STARTUP_TIMEOUT_MS));
+        // After a crash the controller keeps the dead broker's registration until its session
+        // expires (default 9 s), and the restarted broker waits for that. With the broker in the
+        // same process as its only controller, a short session loses nothing.
+        props.put("broker.session.timeout.ms", "2000");
+        props.put("broker.heartbeat.interval.ms", "500");
         return props;
     }
 
@@ -178,7 +183,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             return;
         }
         try {
-            Files.createDirectories(dir);
+            PrivateDirectories.create(dir);
             new Formatter()
                     .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
                     .setNodeId(NODE_ID)

@@ -1,7 +1,8 @@
 package dev.messenger.platform.errors;
 
 import java.sql.SQLException;
-import java.sql.SQLTransientConnectionException;
+import java.sql.SQLTransientException;
+import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -11,6 +12,7 @@ import java.util.logging.Logger;
  */
 public final class Failures {
     private static final Logger LOG = Logger.getLogger(Failures.class.getName());
+    private static final Set<String> RETRYABLE_STATES = Set.of("57P01", "57P02", "57P03", "53300", "40001", "40P01");
 
     private Failures() {
     }
@@ -27,17 +29,26 @@ public final class Failures {
         return new ApiException(ErrorKind.INTERNAL, "Internal error");
     }
 
-    /** Connection-level SQL failures (SQLSTATE class 08, pool time-outs) are worth a retry. */
+    /**
+     * SQL failures worth a retry: the connection is gone or was refused (SQLSTATE class 08), the
+     * server is shutting down or starting (57P01-57P03: an administrator's restart, a crash
+     * recovery), too many connections (53300), a serialization failure or deadlock (40001, 40P01),
+     * and time-outs waiting for a pool connection.
+     */
     private static boolean isDatabaseUnreachable(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof SQLTransientConnectionException) {
+            if (t instanceof SQLTransientException) {
                 return true;
             }
-            if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null && isRetryable(sql.getSQLState())) {
                 return true;
             }
         }
         return false;
+    }
+
+    private static boolean isRetryable(String sqlState) {
+        return sqlState.startsWith("08") || RETRYABLE_STATES.contains(sqlState);
     }
 
     /** The SQLSTATE of the first SQL failure in the chain, or empty. */

@@ -1,19 +1,15 @@
 package dev.messenger.platform.helidon;
 
 import io.helidon.common.Weighted;
-import io.helidon.common.buffers.BufferData;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpPrologue;
 import io.helidon.http.WritableHeaders;
-import io.helidon.http.http2.Http2FrameHeader;
-import io.helidon.http.http2.Http2FrameTypes;
+import io.helidon.http.http2.FlowControl;
 import io.helidon.http.http2.Http2Headers;
-import io.helidon.http.http2.Http2RstStream;
 import io.helidon.http.http2.Http2Settings;
 import io.helidon.http.http2.Http2StreamState;
 import io.helidon.http.http2.Http2StreamWriter;
-import io.helidon.http.http2.Http2WindowUpdate;
 import io.helidon.http.http2.StreamFlowControl;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.ProtocolConfigs;
@@ -27,8 +23,9 @@ import io.helidon.webserver.http2.spi.SubProtocolResult;
 /**
  * Every gRPC request passes through here before Helidon's own gRPC handler (found by Helidon's
  * ServiceLoader, registered in META-INF/services, weighted ahead of Helidon's provider, and given
- * the same {@code grpc} protocol configuration). It works around two defects of Helidon 4.5.0,
- * numbered as in ARCHITECTURE.md's table.
+ * the same {@code grpc} protocol configuration). It works around defects of Helidon 4.5.0, numbered
+ * as in ARCHITECTURE.md's table: 7 here, 8 and 11 in {@link GrpcStreamGuard}, which watches every
+ * stream.
  *
  * <p>Helidon defect 7 (ARCHITECTURE.md, "Helidon's gRPC server"): Helidon gzips every response
  * message whenever a client merely <em>accepts</em> gzip, which grpc-java clients always do. Our
@@ -37,15 +34,6 @@ import io.helidon.webserver.http2.spi.SubProtocolResult;
  * makes compressed <em>requests</em> hang, so instead this hides the client's
  * {@code grpc-accept-encoding} from Helidon: responses are identity-encoded unless the request
  * itself was compressed, and compressed requests are still understood.
- *
- * <p>Helidon defect 11: when a call is closed before its request message has arrived (an
- * authentication failure in an interceptor, an unknown method), Helidon marks the stream CLOSED
- * and forgets it, although the client may still send its request (it has not ended its side).
- * That request's DATA frame is then a connection error: GOAWAY PROTOCOL_ERROR, failing every other
- * call on the connection. Whether it happens is a race between the two threads; a grpc-java client
- * met it in the test suite. {@link AwaitClientEnd} keeps such a stream half-closed until the client
- * ends its side (END_STREAM or RST_STREAM), as HTTP/2 prescribes, so the late DATA is read and
- * dropped.
  */
 public final class GrpcFrontDoorProtocolProvider implements Http2SubProtocolProvider<GrpcConfig>, Weighted {
     private static final HeaderName GRPC_ACCEPT_ENCODING = HeaderNames.create("grpc-accept-encoding");
@@ -68,7 +56,7 @@ public final class GrpcFrontDoorProtocolProvider implements Http2SubProtocolProv
 
     @Override
     public Http2SubProtocolSelector create(GrpcConfig config, ProtocolConfigs configs) {
-        return new Selector(GrpcProtocolSelector.create(config));
+        return new Selector(GrpcProtocolSelector.create(config), config.maxReadBufferSize());
     }
 
     @Override
@@ -76,7 +64,7 @@ public final class GrpcFrontDoorProtocolProvider implements Http2SubProtocolProv
         return Weighted.DEFAULT_WEIGHT + 10;
     }
 
-    private record Selector(Http2SubProtocolSelector helidonGrpc) implements Http2SubProtocolSelector {
+    private record Selector(Http2SubProtocolSelector helidonGrpc, int maxMessageBytes) implements Http2SubProtocolSelector {
         @Override
         public SubProtocolResult subProtocol(ConnectionContext ctx, HttpPrologue prologue, Http2Headers headers,
                                              Http2StreamWriter streamWriter, int streamId, Http2Settings serverSettings,
@@ -89,48 +77,8 @@ public final class GrpcFrontDoorProtocolProvider implements Http2SubProtocolProv
             }
             boolean clientEnded = currentStreamState == Http2StreamState.HALF_CLOSED_REMOTE
                     || currentStreamState == Http2StreamState.CLOSED;
-            return new SubProtocolResult(true, new AwaitClientEnd(result.subProtocol(), clientEnded));
-        }
-    }
-
-    /** Reports a stream Helidon closed early as half-closed until the client has ended its side (defect 11). */
-    private static final class AwaitClientEnd implements Http2SubProtocolSelector.SubProtocolHandler {
-        private final Http2SubProtocolSelector.SubProtocolHandler helidonGrpc;
-        private volatile boolean clientEnded;
-
-        AwaitClientEnd(Http2SubProtocolSelector.SubProtocolHandler helidonGrpc, boolean clientEnded) {
-            this.helidonGrpc = helidonGrpc;
-            this.clientEnded = clientEnded;
-        }
-
-        @Override
-        public void init() {
-            helidonGrpc.init();
-        }
-
-        @Override
-        public Http2StreamState streamState() {
-            Http2StreamState state = helidonGrpc.streamState();
-            return state == Http2StreamState.CLOSED && !clientEnded ? Http2StreamState.HALF_CLOSED_LOCAL : state;
-        }
-
-        @Override
-        public void rstStream(Http2RstStream rstStream) {
-            clientEnded = true;
-            helidonGrpc.rstStream(rstStream);
-        }
-
-        @Override
-        public void windowUpdate(Http2WindowUpdate windowUpdate) {
-            helidonGrpc.windowUpdate(windowUpdate);
-        }
-
-        @Override
-        public void data(Http2FrameHeader header, BufferData data) {
-            if (header.flags(Http2FrameTypes.DATA).endOfStream()) {
-                clientEnded = true;
-            }
-            helidonGrpc.data(header, data);
+            return new SubProtocolResult(true, new GrpcStreamGuard(result.subProtocol(), streamWriter, streamId,
+                    flowControl == null ? FlowControl.Outbound.NOOP : flowControl.outbound(), maxMessageBytes, clientEnded));
         }
     }
 

@@ -20,7 +20,14 @@ public interface MessengerService extends AutoCloseable {
     default void start() {
     }
 
-    /** Stops background work and ends open streams; called before the server stops. */
+    /**
+     * Ends calls that would keep the web server from stopping (live feeds: their clients
+     * resubscribe elsewhere or after the restart); called first when the server stops.
+     */
+    default void endLongLivedCalls() {
+    }
+
+    /** Stops background work; called after the web server has stopped, so in-flight calls could finish. */
     @Override
     default void close() {
     }

@@ -19,12 +19,12 @@ class SessionCacheTest {
     }
 
     private static Caller caller() {
-        return new Caller(UUID.randomUUID(), UUID.randomUUID());
+        return new Caller(UUID.randomUUID(), UUID.randomUUID(), Instant.parse("2030-01-01T00:00:00Z"));
     }
 
     private static SessionCache listeningCache() {
         SessionCache cache = new SessionCache(Duration.ofMinutes(1), 100);
-        cache.resume();
+        cache.hearing();
         return cache;
     }
 
@@ -77,13 +77,13 @@ class SessionCacheTest {
         cache.put(hash(1), caller, EXPIRES, cache.generation(), NOW);
         assertEquals(0, cache.size(), "not listening yet");
 
-        cache.resume();
+        cache.hearing();
         cache.put(hash(1), caller, EXPIRES, cache.generation(), NOW);
-        cache.suspend();
+        cache.deaf();
         assertEquals(Optional.empty(), cache.get(hash(1), NOW));
 
         long beforeResume = cache.generation();
-        cache.resume();
+        cache.hearing();
         assertEquals(0, cache.size());
         cache.put(hash(1), caller, EXPIRES, beforeResume, NOW);
         assertEquals(0, cache.size(), "a look-up from before the resume may predate unheard revocations");
@@ -92,7 +92,7 @@ class SessionCacheTest {
     @Test
     void aFullCacheDropsExpiredEntriesThenEverything() {
         SessionCache cache = new SessionCache(Duration.ofMinutes(1), 3);
-        cache.resume();
+        cache.hearing();
         cache.put(hash(1), caller(), NOW.plusSeconds(1), cache.generation(), NOW);
         cache.put(hash(2), caller(), EXPIRES, cache.generation(), NOW);
         cache.put(hash(3), caller(), EXPIRES, cache.generation(), NOW);

@@ -24,6 +24,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -88,11 +91,12 @@ class SessionsTest {
     }
 
     private Sessions sessions(Clock clock, SessionCache cache) {
-        SessionRevocationListener listener = new SessionRevocationListener(coordinates, cache);
+        SessionRevocations revocations = new SessionRevocations(db, clock);
+        SessionRevocationListener listener = new SessionRevocationListener(coordinates, List.of(cache, revocations));
         listeners.add(listener);
         listener.start();
         awaitTrue(cache::listening, "the cache's listener is listening");
-        return new Sessions(db, new Tokens(new SecureRandom()), Duration.ofHours(1), clock, cache);
+        return new Sessions(db, new Tokens(new SecureRandom()), Duration.ofHours(1), clock, cache, revocations);
     }
 
     private UUID newUser() {
@@ -219,6 +223,57 @@ class SessionsTest {
         assertEquals(1, cache.size(), "cached again once listening");
         other.close(other.authenticate(header));
         awaitTrue(() -> refused(server, header), "revocations are heard again after the reconnect");
+    }
+
+    @Test
+    void aWatchedSessionEndsWhenItIsRevokedOnAnyServer() throws Exception {
+        Sessions serverA = sessions(Clock.systemUTC());
+        Sessions serverB = sessions(Clock.systemUTC());
+        UUID user = newUser();
+        Caller onA = serverA.authenticate("Bearer " + serverA.open(user).token());
+        Caller other = serverA.authenticate("Bearer " + serverA.open(user).token());
+        CountDownLatch ended = new CountDownLatch(1);
+        AtomicInteger otherEnded = new AtomicInteger();
+        try (AutoCloseable watching = serverB.watch(onA, ended::countDown);
+             AutoCloseable watchingOther = serverB.watch(other, otherEnded::incrementAndGet)) {
+            long start = System.nanoTime();
+            serverA.close(onA);
+            assertTrue(ended.await(1, TimeUnit.SECONDS), "server B's watcher heard the logout on server A");
+            System.out.printf("[revocations] a watcher on another server ended %.1f ms after the logout%n", (System.nanoTime() - start) / 1e6);
+            assertEquals(0, otherEnded.get(), "the user's other session goes on");
+        }
+    }
+
+    @Test
+    void watchingASessionRevokedJustBeforeEndsAtOnce() throws Exception {
+        Sessions server = sessions(Clock.systemUTC());
+        Caller caller = server.authenticate("Bearer " + server.open(newUser()).token());
+        server.close(caller);
+        // A feed that authenticated just before the logout starts watching just after it.
+        CountDownLatch ended = new CountDownLatch(1);
+        try (AutoCloseable watching = server.watch(caller, ended::countDown)) {
+            assertTrue(ended.await(1, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void aRevocationMadeWhileNotListeningIsFoundWhenListeningAgain() throws Exception {
+        SessionCache cache = new SessionCache(Duration.ofMinutes(1), 1000);
+        Sessions server = sessions(Clock.systemUTC(), cache);
+        UUID user = newUser();
+        Caller caller = server.authenticate("Bearer " + server.open(user).token());
+        CountDownLatch ended = new CountDownLatch(1);
+        try (AutoCloseable watching = server.watch(caller, ended::countDown)) {
+            // The listener's connection goes, and while it is away the session is deleted: its
+            // notification is lost. Checking the watched sessions after reconnecting finds it.
+            db.execute().createGet("""
+                            SELECT count(pg_terminate_backend(pid)) AS n FROM pg_stat_activity WHERE application_name = :name""")
+                    .addParam("name", SessionRevocationListener.APPLICATION_NAME)
+                    .execute();
+            awaitTrue(() -> !cache.listening(), "the listener noticed");
+            db.execute().createDelete("DELETE FROM sessions WHERE user_id = CAST(:user AS uuid)").addParam("user", user).execute();
+            assertTrue(ended.await(10, TimeUnit.SECONDS), "the watcher ended once the listener was back");
+        }
     }
 
     private static long listenerConnections() {

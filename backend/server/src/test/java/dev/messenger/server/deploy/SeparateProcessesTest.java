@@ -11,6 +11,7 @@ import dev.messenger.api.v1.SubscribeRequest;
 import dev.messenger.api.v1.UsersServiceGrpc;
 import dev.messenger.client.MessengerChannels;
 import dev.messenger.server.testing.BackendExtension;
+import dev.messenger.server.testing.ServerProcess;
 import dev.messenger.server.testing.TestBackend;
 import dev.messenger.server.testing.TestUser;
 import io.grpc.ManagedChannel;
@@ -22,27 +23,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.function.Executable;
 
-import java.io.File;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -55,37 +50,35 @@ import static org.junit.jupiter.api.Assertions.fail;
  * them, only PostgreSQL's and Kafka's addresses (and each server port) pointing at the test's
  * embedded servers. Proves the split works (a message sent to the messages process reaches a
  * Subscribe stream on the notifications process through the outbox and Kafka) and is real (each
- * process refuses the others' calls). Process output: target/separate-processes/*.log.
+ * process refuses the others' calls). Process output: target/server-processes/*.log.
  */
 @ExtendWith(BackendExtension.class)
 class SeparateProcessesTest {
     private static final List<String> SERVICES = List.of("users", "messages", "notifications");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
-    private static final Path LOGS = Path.of("target", "separate-processes");
 
-    private static final Map<String, Process> processes = new LinkedHashMap<>();
+    private static final Map<String, ServerProcess> processes = new LinkedHashMap<>();
     private static final Map<String, Integer> ports = new LinkedHashMap<>();
     private static final Map<String, ManagedChannel> channels = new LinkedHashMap<>();
     private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeAll
     static void startTheStack(TestBackend backend) throws Exception {
-        Files.createDirectories(LOGS);
         ComposeFile compose = ComposeFile.load();
         createDatabaseAsThePostgresImageWould(backend, compose.environment("migrate"));
 
-        Process migrate = start("migrate", environment(compose, "migrate", backend, null));
-        assertTrue(migrate.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS), "migrate finished in time" + tail("migrate"));
-        assertEquals(0, migrate.exitValue(), "migrate exit status" + tail("migrate"));
-        assertTrue(Files.readString(LOGS.resolve("migrate.log")).contains("Database schema at version"), tail("migrate"));
+        ServerProcess migrate = ServerProcess.start("migrate", environment(compose, "migrate", backend, null));
+        assertTrue(migrate.process().waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS), "migrate finished in time" + migrate.tail());
+        assertEquals(0, migrate.process().exitValue(), "migrate exit status" + migrate.tail());
+        assertTrue(migrate.log().contains("Database schema at version"), migrate.tail());
 
         for (String service : SERVICES) {
             int port = TestBackend.freePort();
             ports.put(service, port);
-            processes.put(service, start(service, environment(compose, service, backend, port)));
+            processes.put(service, ServerProcess.start(service, environment(compose, service, backend, port)));
         }
         for (String service : SERVICES) {
-            awaitHealthy(service);
+            processes.get(service).awaitHealthy(ports.get(service), START_TIMEOUT);
             channels.put(service, MessengerChannels.plaintext("127.0.0.1:" + ports.get(service)));
         }
     }
@@ -95,15 +88,15 @@ class SeparateProcessesTest {
         channels.values().forEach(ManagedChannel::shutdownNow);
         List<AssertionError> problems = new ArrayList<>();
         for (var entry : processes.entrySet()) {
-            Process process = entry.getValue();
+            Process process = entry.getValue().process();
             process.destroy(); // SIGTERM, as docker stop sends
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                problems.add(new AssertionError(entry.getKey() + " did not stop within 30 s of SIGTERM" + tail(entry.getKey())));
+                problems.add(new AssertionError(entry.getKey() + " did not stop within 30 s of SIGTERM" + entry.getValue().tail()));
             } else if (process.exitValue() != 143) {
                 // 128 + SIGTERM: the JVM ran its shutdown hooks (MessengerServer.close) and exited.
-                problems.add(new AssertionError(entry.getKey() + " exited with " + process.exitValue() + " on SIGTERM" + tail(entry.getKey())));
+                problems.add(new AssertionError(entry.getKey() + " exited with " + process.exitValue() + " on SIGTERM" + entry.getValue().tail()));
             }
         }
         if (!problems.isEmpty()) {
@@ -275,60 +268,4 @@ class SeparateProcessesTest {
             }
         }
     }
-
-    /**
-     * Starts {@code dev.messenger.server.Main} in a new JVM with exactly {@code environment} (plus
-     * PATH and HOME), on this module's classes and the test run's class path minus test classes.
-     * A clean {@code mvn verify} runs tests before packaging, so target/libs does not exist yet.
-     */
-    private static Process start(String name, Map<String, String> environment) throws IOException {
-        String classPath = Arrays.stream(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"))
-                        .split(File.pathSeparator))
-                .filter(entry -> !entry.isBlank() && !Path.of(entry).endsWith(Path.of("target", "test-classes")))
-                .collect(Collectors.joining(File.pathSeparator));
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        if (Runtime.version().feature() >= 23) {
-            command.add("--sun-misc-unsafe-memory-access=allow");
-        }
-        command.addAll(List.of("-Xmx256m", "-cp", classPath, "dev.messenger.server.Main"));
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(LOGS.resolve(name + ".log").toFile());
-        Map<String, String> processEnvironment = builder.environment();
-        processEnvironment.keySet().retainAll(List.of("PATH", "HOME"));
-        processEnvironment.putAll(environment);
-        return builder.start();
-    }
-
-    private static void awaitHealthy(String service) throws Exception {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        URI health = URI.create("http://127.0.0.1:" + ports.get(service) + "/observe/health");
-        while (System.nanoTime() < deadline) {
-            if (!processes.get(service).isAlive()) {
-                fail(service + " exited with " + processes.get(service).exitValue() + tail(service));
-            }
-            try {
-                var response = http.send(HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(5)).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(250);
-        }
-        fail(service + " not healthy within " + START_TIMEOUT + tail(service));
-    }
-
-    private static String tail(String name) {
-        try {
-            List<String> lines = Files.readAllLines(LOGS.resolve(name + ".log"));
-            return "\n--- last lines of target/separate-processes/" + name + ".log ---\n"
-                    + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-        } catch (IOException e) {
-            return " (no log: " + e + ")";
-        }
-    }
-
 }

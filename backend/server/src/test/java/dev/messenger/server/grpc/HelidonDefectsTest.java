@@ -41,6 +41,7 @@ import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.grpc.reflection.v1.ServiceResponse;
 import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
@@ -52,6 +53,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,6 +67,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -70,6 +76,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -473,16 +482,135 @@ class HelidonDefectsTest {
         assertEquals(alice.id().toString(), me.getId());
     }
 
-    // ------------------------------------------------ 8: oversized messages (still present; max-read-buffer-size set)
+    // ------------------------------------------------ 8: an oversized request message gets no status (still present)
 
-    /** Requests up to the product's message limit (64 KiB, grpc.max-read-buffer-size) are read and answered. */
+    /** Requests up to the product's message limit (64 KiB, grpc.max-read-buffer-size) are read and answered as usual. */
     @Test
-    void defect8_aRequestJustUnderTheReadBufferLimitIsAnswered() {
+    void defect8_aRequestJustUnderTheLimitIsReadAsUsual() {
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> UsersServiceGrpc.newBlockingStub(channel)
                 .withDeadlineAfter(10, TimeUnit.SECONDS)
                 .register(RegisterRequest.newBuilder().setUsername("big").setPassword("x".repeat(60 * 1024)).build()));
         assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode(), e.getStatus().toString());
+        assertTrue(e.getStatus().getDescription().contains("assword"), e.getStatus().toString());
     }
+
+    /** A real message over the limit, from an ordinary client. Without GrpcStreamGuard: no answer until the deadline. */
+    @Test
+    void defect8_present_aRequestOverTheLimitIsRefusedAtOnce() {
+        long start = System.nanoTime();
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> UsersServiceGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(2, TimeUnit.SECONDS)
+                .register(RegisterRequest.newBuilder().setUsername("huge").setPassword("x".repeat(100 * 1024)).build()));
+        assertEquals(Status.Code.RESOURCE_EXHAUSTED, e.getStatus().getCode(), e.getStatus().toString());
+        assertTrue(e.getStatus().getDescription().contains("65536"), e.getStatus().toString());
+        System.out.printf("[defect 8] 100 KiB request refused after %.1f ms%n", (System.nanoTime() - start) / 1e6);
+        // The channel's connection is fine.
+        HealthGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS).check(HealthCheckRequest.getDefaultInstance());
+    }
+
+    /** Five bytes declaring 2 GB: answered from the prefix alone, nothing of that size allocated, the connection usable after. */
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void defect8_present_aDeclaredLengthFarBeyondTheBodyIsRefusedFromThePrefix() {
+        Runtime runtime = Runtime.getRuntime();
+        long usedBefore = runtime.totalMemory() - runtime.freeMemory();
+        try (RawHttp2 raw = RawHttp2.connect("127.0.0.1", backend.port())) {
+            int stream = raw.newStreamId();
+            raw.grpcHeaders(stream, "/messenger.v1.UsersService/Login", Map.of(), false);
+            raw.data(stream, new byte[] {0, 0x77, 0x35, (byte) 0x94, 0x00}, false); // 2,000,000,000
+            raw.flush();
+            Optional<RawHttp2.Frame> answer = raw.awaitFrame(RawHttp2.endOf(stream), Duration.ofSeconds(2));
+            assertEnded(answer, "the refusal");
+            assertEquals(Status.Code.RESOURCE_EXHAUSTED.value(), answer.get().grpcStatus(), answer.get().headers().toString());
+
+            // More data on the refused stream is dropped; the connection serves the next call.
+            raw.data(stream, new byte[16_384], true);
+            int next = raw.newStreamId();
+            raw.grpcHeaders(next, "/grpc.health.v1.Health/Check", Map.of(), false);
+            raw.data(next, RawHttp2.grpcMessage(new byte[0]), true);
+            raw.flush();
+            Optional<RawHttp2.Frame> health = raw.awaitFrame(RawHttp2.endOf(next), Duration.ofSeconds(5));
+            assertEnded(health, "the next call's answer");
+            assertEquals(Status.Code.OK.value(), health.get().grpcStatus(), health.get().headers().toString());
+        }
+        long grownMiB = (runtime.totalMemory() - runtime.freeMemory() - usedBefore) / (1024 * 1024);
+        assertTrue(grownMiB < 512, "heap grew by " + grownMiB + " MiB");
+    }
+
+    // ------------------------------------------------ 9: an unreadable request message is never answered (still present)
+
+    /** Random bytes in a correctly framed message. Without UnreadableRequestInterceptor: no answer until the deadline. */
+    @Test
+    void defect9_present_randomBytesAsARequestAreInvalidArgument() {
+        byte[] garbage = new byte[200];
+        new java.util.Random(9).nextBytes(garbage);
+        garbage[0] = (byte) 0xff; // field 31, wire type 7: no such wire type
+        assertUnreadable("messenger.v1.UsersService/Login", garbage);
+        assertUnreadable("messenger.v1.UsersService/Register", garbage);
+    }
+
+    /** A string field that is not UTF-8 (field 1, length 2, bytes C3 28): protobuf refuses to parse it. */
+    @Test
+    void defect9_present_aStringThatIsNotUtf8IsInvalidArgument() {
+        assertUnreadable("messenger.v1.UsersService/Login", new byte[] {0x0a, 0x02, (byte) 0xc3, 0x28});
+    }
+
+    /** ... and Helidon does not log each of them as SEVERE with a stack trace (UnreadableRequestLogFilter). */
+    private static void assertUnreadable(String method, byte[] request) {
+        List<LogRecord> logged = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                logged.add(record);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger helidonGrpc = Logger.getLogger("io.helidon.webserver.grpc.GrpcProtocolHandler");
+        helidonGrpc.addHandler(capture);
+        try {
+            assertAnsweredInvalid(method, request);
+        } finally {
+            helidonGrpc.removeHandler(capture);
+        }
+        assertEquals(List.of(), logged.stream().map(LogRecord::getMessage).toList(), "Helidon's records of the unreadable request");
+    }
+
+    private static void assertAnsweredInvalid(String method, byte[] request) {
+        MethodDescriptor<byte[], byte[]> raw = MethodDescriptor.<byte[], byte[]>newBuilder()
+                .setType(MethodDescriptor.MethodType.UNARY)
+                .setFullMethodName(method)
+                .setRequestMarshaller(BYTES)
+                .setResponseMarshaller(BYTES)
+                .build();
+        long start = System.nanoTime();
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> ClientCalls.blockingUnaryCall(
+                channel, raw, CallOptions.DEFAULT.withDeadlineAfter(2, TimeUnit.SECONDS), request));
+        assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode(), method + ": " + e.getStatus());
+        System.out.printf("[defect 9] unreadable %s answered after %.1f ms%n", method, (System.nanoTime() - start) / 1e6);
+    }
+
+    private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
+        @Override
+        public InputStream stream(byte[] value) {
+            return new ByteArrayInputStream(value);
+        }
+
+        @Override
+        public byte[] parse(InputStream stream) {
+            try {
+                return stream.readAllBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    };
 
     // ------------------------------------------------ 10: client cancels count as rapid resets (new in 4.5.0)
 

@@ -142,6 +142,15 @@ class RestApiTest {
                 "an unknown user and a wrong password are indistinguishable");
 
         assertProblem(post("/auth/login", null, JSON, "{}"), 400, "invalid-argument");
+        // Text PostgreSQL cannot store is refused before any query (once answered 500).
+        assertProblem(post("/auth/login", null, JSON, "{\"username\":\"a\\u0000b\",\"password\":\"whatever-password\"}"),
+                400, "invalid-argument");
+        assertProblem(post("/auth/login", null, JSON, "{\"username\":\"alice\",\"password\":\"x\\u0000y-password\"}"),
+                400, "invalid-argument");
+        assertProblem(post("/auth/login", null, JSON, "{\"username\":\"\\ud800ab\",\"password\":\"whatever-password\"}"),
+                400, "invalid-argument");
+        String forged = json("username", "x\r\n2026-01-01 INFO forged line", "password", "whatever-password");
+        assertProblem(post("/auth/login", null, JSON, forged), 401, "unauthenticated");
         assertProblem(post("/auth/login", null, JSON, null), 400, "invalid-argument");
         assertProblem(post("/auth/login", null, JSON, "[\"" + alice.username() + "\"]"), 400, "invalid-argument");
         assertProblem(post("/auth/login", null, JSON, "{\"username\":"), 400, "invalid-argument");

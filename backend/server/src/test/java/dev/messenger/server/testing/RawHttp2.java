@@ -1,5 +1,19 @@
 package dev.messenger.server.testing;
 
+import io.helidon.common.buffers.BufferData;
+import io.helidon.http.http2.Http2Flag;
+import io.helidon.http.http2.Http2FrameData;
+import io.helidon.http.http2.Http2FrameHeader;
+import io.helidon.http.http2.Http2FrameTypes;
+import io.helidon.http.http2.Http2Headers;
+import io.helidon.http.http2.Http2HuffmanDecoder;
+import io.helidon.http.http2.Http2Priority;
+import io.helidon.http.http2.Http2RstStream;
+import io.helidon.http.http2.Http2Stream;
+import io.helidon.http.http2.Http2StreamState;
+import io.helidon.http.http2.Http2WindowUpdate;
+import io.helidon.http.http2.StreamFlowControl;
+
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -46,10 +60,19 @@ public final class RawHttp2 implements AutoCloseable {
     private final OutputStream out;
     private final DataInputStream in;
     private final String authority;
+    // Every header block the server sends must go through one decoder: HPACK's table spans the connection.
+    private final Http2Headers.DynamicTable hpackTable = Http2Headers.DynamicTable.create(4096);
+    private final Http2HuffmanDecoder huffman = Http2HuffmanDecoder.create();
     private int nextStreamId = 1;
 
-    /** One frame as read from the server. */
-    public record Frame(int type, int flags, int streamId, byte[] payload) {
+    /** One frame as read from the server; {@code headers} are decoded for HEADERS frames, empty otherwise. */
+    public record Frame(int type, int flags, int streamId, byte[] payload, Map<String, String> headers) {
+        /** The grpc-status of a trailers frame, or -1. */
+        public int grpcStatus() {
+            String status = headers.get("grpc-status");
+            return status == null ? -1 : Integer.parseInt(status);
+        }
+
         /** The error code of a GOAWAY or RST_STREAM frame. */
         public int errorCode() {
             ByteBuffer buffer = ByteBuffer.wrap(payload);
@@ -173,10 +196,60 @@ public final class RawHttp2 implements AutoCloseable {
                 frame(PING, ACK, 0, payload);
                 flush();
             }
-            return Optional.of(new Frame(type, flags, streamId, payload));
+            Map<String, String> headers = type == HEADERS ? decode(flags, streamId, payload) : Map.of();
+            return Optional.of(new Frame(type, flags, streamId, payload, headers));
         } catch (IOException e) {
             // A time-out, the end of the stream or a reset connection: nothing (more) from the server.
             return Optional.empty();
+        }
+    }
+
+    /** Decodes a header block with Helidon's HPACK decoder (the server's CONTINUATION frames are not expected: blocks are small). */
+    private Map<String, String> decode(int flags, int streamId, byte[] block) {
+        Http2FrameHeader header = Http2FrameHeader.create(block.length, Http2FrameTypes.HEADERS,
+                Http2Flag.HeaderFlags.create(flags), streamId);
+        Http2Headers decoded = Http2Headers.create(new DecodingStream(streamId), hpackTable, huffman,
+                new Http2FrameData(header, BufferData.create(block)));
+        Map<String, String> headers = new LinkedHashMap<>();
+        decoded.httpHeaders().forEach(h -> headers.put(h.name(), h.get()));
+        return headers;
+    }
+
+    /** What Helidon's decoder needs to know of the stream a header block belongs to. */
+    private record DecodingStream(int streamId) implements Http2Stream {
+        @Override
+        public boolean rstStream(Http2RstStream rstStream) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void windowUpdate(Http2WindowUpdate windowUpdate) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void headers(Http2Headers headers, boolean endOfStream) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void data(Http2FrameHeader header, BufferData data, boolean endOfStream) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void priority(Http2Priority http2Priority) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Http2StreamState streamState() {
+            return Http2StreamState.OPEN;
+        }
+
+        @Override
+        public StreamFlowControl flowControl() {
+            throw new UnsupportedOperationException();
         }
     }
 

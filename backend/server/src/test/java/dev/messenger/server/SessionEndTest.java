@@ -1,0 +1,169 @@
+package dev.messenger.server;
+
+import dev.messenger.api.v1.FeedEvent;
+import dev.messenger.api.v1.LogoutRequest;
+import dev.messenger.api.v1.NotificationsServiceGrpc;
+import dev.messenger.api.v1.SubscribeRequest;
+import dev.messenger.api.v1.UsersServiceGrpc;
+import dev.messenger.client.MessengerChannels;
+import dev.messenger.server.testing.BackendExtension;
+import dev.messenger.server.testing.TestBackend;
+import dev.messenger.server.testing.TestUser;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A session that ends (logout, deletion by an operator, expiry) ends its live feeds and long polls
+ * within a second, on every server: here a second instance beside the test backend's, sharing its
+ * PostgreSQL and Kafka.
+ */
+@ExtendWith(BackendExtension.class)
+class SessionEndTest {
+    private static TestBackend backend;
+    private static MessengerServer other;
+    private static ManagedChannel channelA;
+    private static ManagedChannel channelB;
+
+    @BeforeAll
+    static void start(TestBackend testBackend) {
+        backend = testBackend;
+        other = MessengerServer.start(backend.config(Map.of()));
+        channelA = backend.newChannel();
+        channelB = MessengerChannels.plaintext("127.0.0.1:" + other.port());
+    }
+
+    @AfterAll
+    static void stop() throws InterruptedException {
+        channelA.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        channelB.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        other.close();
+    }
+
+    @Test
+    @Timeout(30)
+    void aLogoutOnOneServerEndsTheSessionsFeedOnAnother() throws Exception {
+        TestUser user = TestUser.create(channelA, "end");
+        TestUser otherSession = user.newSession(channelA);
+        Feed feed = Feed.open(channelB, user);
+        Feed untouched = Feed.open(channelB, otherSession);
+        feed.awaitEvent();
+        untouched.awaitEvent();
+
+        long start = System.nanoTime();
+        user.as(UsersServiceGrpc.newBlockingStub(channelA)).withDeadlineAfter(10, TimeUnit.SECONDS)
+                .logout(LogoutRequest.getDefaultInstance());
+        Status ended = feed.end.get(1, TimeUnit.SECONDS);
+        System.out.printf("[session end] feed on the other server ended %.1f ms after the logout%n", (System.nanoTime() - start) / 1e6);
+        assertEquals(Status.Code.UNAUTHENTICATED, ended.getCode(), ended.toString());
+        assertTrue(ended.getDescription().contains("signed out"), ended.toString());
+        assertFalse(untouched.end.isDone(), "the user's other session keeps its feed");
+    }
+
+    @Test
+    @Timeout(30)
+    void aSessionDeletedByAnOperatorEndsItsFeed() throws Exception {
+        TestUser user = TestUser.create(channelA, "op");
+        Feed feed = Feed.open(channelB, user);
+        feed.awaitEvent();
+        try (Connection db = backend.jdbc();
+             PreparedStatement delete = db.prepareStatement("DELETE FROM sessions WHERE user_id = ?")) {
+            delete.setObject(1, user.id());
+            assertEquals(1, delete.executeUpdate());
+        }
+        assertEquals(Status.Code.UNAUTHENTICATED, feed.end.get(1, TimeUnit.SECONDS).getCode());
+    }
+
+    @Test
+    @Timeout(30)
+    void aFeedEndsWhenItsSessionExpires() throws Exception {
+        TestUser user = TestUser.create(channelA, "expiry");
+        // Changing the row is announced like a revocation; the session stays live, so nothing ends.
+        try (Connection db = backend.jdbc();
+             PreparedStatement shorten = db.prepareStatement(
+                     "UPDATE sessions SET expires_at = now() + interval '3 seconds' WHERE user_id = ?")) {
+            shorten.setObject(1, user.id());
+            assertEquals(1, shorten.executeUpdate());
+        }
+        Feed feed = Feed.open(channelB, user);
+        feed.awaitEvent();
+        assertFalse(feed.end.isDone(), "a session that was changed but not ended keeps its feed");
+        Status ended = feed.end.get(6, TimeUnit.SECONDS);
+        assertEquals(Status.Code.UNAUTHENTICATED, ended.getCode(), ended.toString());
+        assertTrue(ended.getDescription().contains("expired"), ended.toString());
+    }
+
+    @Test
+    @Timeout(30)
+    void aLogoutEndsALongPollOnAnotherServer() throws Exception {
+        TestUser user = TestUser.create(channelA, "poll");
+        CompletableFuture<HttpResponse<String>> poll = backend.http().sendAsync(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + other.port() + "/notifications?after=0&wait=25"))
+                        .header("Authorization", user.authorization())
+                        .timeout(Duration.ofSeconds(30))
+                        .GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        Thread.sleep(500); // the poll is waiting on server B
+        assertFalse(poll.isDone(), "the long poll waits for a message");
+
+        long start = System.nanoTime();
+        user.as(UsersServiceGrpc.newBlockingStub(channelA)).withDeadlineAfter(10, TimeUnit.SECONDS)
+                .logout(LogoutRequest.getDefaultInstance());
+        HttpResponse<String> response = poll.get(1, TimeUnit.SECONDS);
+        System.out.printf("[session end] long poll on the other server answered %.1f ms after the logout%n", (System.nanoTime() - start) / 1e6);
+        assertEquals(401, response.statusCode(), response.body());
+        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
+    }
+
+    /** A Subscribe stream: its events, and how it ended. */
+    private static final class Feed implements StreamObserver<FeedEvent> {
+        final LinkedBlockingQueue<FeedEvent> events = new LinkedBlockingQueue<>();
+        final CompletableFuture<Status> end = new CompletableFuture<>();
+
+        static Feed open(ManagedChannel channel, TestUser user) {
+            Feed feed = new Feed();
+            user.as(NotificationsServiceGrpc.newStub(channel)).subscribe(SubscribeRequest.getDefaultInstance(), feed);
+            return feed;
+        }
+
+        void awaitEvent() throws InterruptedException {
+            assertNotNull(events.poll(10, TimeUnit.SECONDS), "the feed started (first heartbeat)");
+        }
+
+        @Override
+        public void onNext(FeedEvent event) {
+            events.add(event);
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            end.complete(Status.fromThrowable(t));
+        }
+
+        @Override
+        public void onCompleted() {
+            end.complete(Status.OK);
+        }
+    }
+}
