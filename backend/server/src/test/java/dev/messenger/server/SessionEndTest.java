@@ -1,17 +1,14 @@
 package dev.messenger.server;
 
-import dev.messenger.api.v1.FeedEvent;
 import dev.messenger.api.v1.LogoutRequest;
-import dev.messenger.api.v1.NotificationsServiceGrpc;
-import dev.messenger.api.v1.SubscribeRequest;
 import dev.messenger.api.v1.UsersServiceGrpc;
 import dev.messenger.client.MessengerChannels;
 import dev.messenger.server.testing.BackendExtension;
+import dev.messenger.server.testing.FeedRecorder;
 import dev.messenger.server.testing.TestBackend;
 import dev.messenger.server.testing.TestUser;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import io.grpc.stub.StreamObserver;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,12 +23,10 @@ import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -66,10 +61,10 @@ class SessionEndTest {
     void aLogoutOnOneServerEndsTheSessionsFeedOnAnother() throws Exception {
         TestUser user = TestUser.create(channelA, "end");
         TestUser otherSession = user.newSession(channelA);
-        Feed feed = Feed.open(channelB, user);
-        Feed untouched = Feed.open(channelB, otherSession);
-        feed.awaitEvent();
-        untouched.awaitEvent();
+        FeedRecorder feed = FeedRecorder.subscribe(user, channelB);
+        FeedRecorder untouched = FeedRecorder.subscribe(otherSession, channelB);
+        feed.awaitEvent(Duration.ofSeconds(10));
+        untouched.awaitEvent(Duration.ofSeconds(10));
 
         long start = System.nanoTime();
         user.as(UsersServiceGrpc.newBlockingStub(channelA)).withDeadlineAfter(10, TimeUnit.SECONDS)
@@ -85,8 +80,8 @@ class SessionEndTest {
     @Timeout(30)
     void aSessionDeletedByAnOperatorEndsItsFeed() throws Exception {
         TestUser user = TestUser.create(channelA, "op");
-        Feed feed = Feed.open(channelB, user);
-        feed.awaitEvent();
+        FeedRecorder feed = FeedRecorder.subscribe(user, channelB);
+        feed.awaitEvent(Duration.ofSeconds(10));
         try (Connection db = backend.jdbc();
              PreparedStatement delete = db.prepareStatement("DELETE FROM sessions WHERE user_id = ?")) {
             delete.setObject(1, user.id());
@@ -106,8 +101,8 @@ class SessionEndTest {
             shorten.setObject(1, user.id());
             assertEquals(1, shorten.executeUpdate());
         }
-        Feed feed = Feed.open(channelB, user);
-        feed.awaitEvent();
+        FeedRecorder feed = FeedRecorder.subscribe(user, channelB);
+        feed.awaitEvent(Duration.ofSeconds(10));
         assertFalse(feed.end.isDone(), "a session that was changed but not ended keeps its feed");
         Status ended = feed.end.get(6, TimeUnit.SECONDS);
         assertEquals(Status.Code.UNAUTHENTICATED, ended.getCode(), ended.toString());
@@ -134,36 +129,5 @@ class SessionEndTest {
         System.out.printf("[session end] long poll on the other server answered %.1f ms after the logout%n", (System.nanoTime() - start) / 1e6);
         assertEquals(401, response.statusCode(), response.body());
         assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
-    }
-
-    /** A Subscribe stream: its events, and how it ended. */
-    private static final class Feed implements StreamObserver<FeedEvent> {
-        final LinkedBlockingQueue<FeedEvent> events = new LinkedBlockingQueue<>();
-        final CompletableFuture<Status> end = new CompletableFuture<>();
-
-        static Feed open(ManagedChannel channel, TestUser user) {
-            Feed feed = new Feed();
-            user.as(NotificationsServiceGrpc.newStub(channel)).subscribe(SubscribeRequest.getDefaultInstance(), feed);
-            return feed;
-        }
-
-        void awaitEvent() throws InterruptedException {
-            assertNotNull(events.poll(10, TimeUnit.SECONDS), "the feed started (first heartbeat)");
-        }
-
-        @Override
-        public void onNext(FeedEvent event) {
-            events.add(event);
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            end.complete(Status.fromThrowable(t));
-        }
-
-        @Override
-        public void onCompleted() {
-            end.complete(Status.OK);
-        }
     }
 }

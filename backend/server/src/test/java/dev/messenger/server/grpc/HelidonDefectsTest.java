@@ -1,6 +1,5 @@
 package dev.messenger.server.grpc;
 
-import dev.messenger.api.v1.FeedEvent;
 import dev.messenger.api.v1.GetUserRequest;
 import dev.messenger.api.v1.MessagesServiceGrpc;
 import dev.messenger.api.v1.NotificationsServiceGrpc;
@@ -11,6 +10,7 @@ import dev.messenger.api.v1.User;
 import dev.messenger.api.v1.UsersServiceGrpc;
 import dev.messenger.notifications.NotificationsModule;
 import dev.messenger.server.testing.BackendExtension;
+import dev.messenger.server.testing.FeedRecorder;
 import dev.messenger.server.testing.RawHttp2;
 import dev.messenger.server.testing.TestBackend;
 import dev.messenger.server.testing.TestUser;
@@ -69,9 +69,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -797,9 +795,7 @@ class HelidonDefectsTest {
     }
 
     private static FeedRecorder subscribe(TestUser user, ManagedChannel on) {
-        FeedRecorder recorder = new FeedRecorder();
-        user.as(NotificationsServiceGrpc.newStub(on)).subscribe(SubscribeRequest.getDefaultInstance(), recorder);
-        return recorder;
+        return FeedRecorder.subscribe(user, on);
     }
 
     private static void shutdown(ManagedChannel... channels) throws InterruptedException {
@@ -808,68 +804,6 @@ class HelidonDefectsTest {
         }
         for (ManagedChannel c : channels) {
             c.awaitTermination(5, TimeUnit.SECONDS);
-        }
-    }
-
-    /** Records a feed's events and how it ended; can cancel it. */
-    private static final class FeedRecorder implements ClientResponseObserver<SubscribeRequest, FeedEvent> {
-        final LinkedBlockingQueue<FeedEvent> events = new LinkedBlockingQueue<>();
-        final CompletableFuture<Status> end = new CompletableFuture<>();
-        private volatile ClientCallStreamObserver<SubscribeRequest> call;
-
-        @Override
-        public void beforeStart(ClientCallStreamObserver<SubscribeRequest> requestStream) {
-            call = requestStream;
-        }
-
-        @Override
-        public void onNext(FeedEvent event) {
-            events.add(event);
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            end.complete(Status.fromThrowable(t));
-        }
-
-        @Override
-        public void onCompleted() {
-            end.complete(Status.OK);
-        }
-
-        void cancel() {
-            call.cancel("the client is done", null);
-        }
-
-        FeedEvent awaitEvent(Duration timeout) throws InterruptedException {
-            FeedEvent event = events.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            if (event == null) {
-                fail("no feed event within " + timeout.toMillis() + " ms; stream ended: " + end.getNow(null));
-            }
-            return event;
-        }
-
-        /** True when an event arrived first, false when the stream ended first. */
-        boolean awaitEventOrEnd(Duration timeout) throws InterruptedException {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (System.nanoTime() < deadline) {
-                if (!events.isEmpty()) {
-                    return true;
-                }
-                if (end.isDone()) {
-                    return false;
-                }
-                Thread.sleep(5);
-            }
-            return fail("neither an event nor the end within " + timeout.toMillis() + " ms");
-        }
-
-        Status awaitEnd(Duration timeout) throws Exception {
-            try {
-                return end.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                return fail("the stream did not end within " + timeout.toMillis() + " ms");
-            }
         }
     }
 }
