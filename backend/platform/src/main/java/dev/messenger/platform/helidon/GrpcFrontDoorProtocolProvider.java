@@ -37,6 +37,7 @@ import io.helidon.webserver.http2.spi.SubProtocolResult;
  */
 public final class GrpcFrontDoorProtocolProvider implements Http2SubProtocolProvider<GrpcConfig>, Weighted {
     private static final HeaderName GRPC_ACCEPT_ENCODING = HeaderNames.create("grpc-accept-encoding");
+    private static final HeaderName GRPC_ENCODING = HeaderNames.create("grpc-encoding");
 
     /**
      * Required by {@link java.util.ServiceLoader}.
@@ -78,7 +79,8 @@ public final class GrpcFrontDoorProtocolProvider implements Http2SubProtocolProv
             boolean clientEnded = currentStreamState == Http2StreamState.HALF_CLOSED_REMOTE
                     || currentStreamState == Http2StreamState.CLOSED;
             return new SubProtocolResult(true, new GrpcStreamGuard(result.subProtocol(), streamWriter, streamId,
-                    flowControl == null ? FlowControl.Outbound.NOOP : flowControl.outbound(), maxMessageBytes, clientEnded));
+                    flowControl == null ? FlowControl.Outbound.NOOP : flowControl.outbound(), maxMessageBytes,
+                    headers.httpHeaders().contains(GRPC_ENCODING), clientEnded));
         }
     }
 

@@ -21,14 +21,17 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Stands between one HTTP/2 stream and Helidon's gRPC handler for it (defects 8 and 11 in
+ * Stands between one HTTP/2 stream and Helidon's gRPC handler for it (defects 8, 9 and 11 in
  * ARCHITECTURE.md's table).
  *
- * <p>Defect 8: Helidon drops a request message longer than {@code max-read-buffer-size} without
- * any status, so the call hangs until the client's deadline. This reads the 5-byte prefix of every
- * message as it arrives and, as soon as one declares more than the limit, answers
- * RESOURCE_EXHAUSTED itself, cancels Helidon's call and drops the rest of the stream's data: no
- * buffer of the declared size is ever allocated, whatever the client claims.
+ * <p>Defects 8 and 9: Helidon drops a request message longer than {@code max-read-buffer-size}
+ * without any status, and answers broken framing (a compressed flag without a
+ * {@code grpc-encoding}, unknown flags, a request that ends inside a message or has no message at
+ * all) with nothing or with INTERNAL, so calls hang until the client's deadline or look like server faults. This reads the
+ * 5-byte prefix of every message as it arrives and, at the first such fault, answers itself
+ * (RESOURCE_EXHAUSTED for a message over the limit, INVALID_ARGUMENT for the rest), cancels
+ * Helidon's call and drops the rest of the stream's data: no buffer of a declared size is ever
+ * allocated, whatever the client claims.
  *
  * <p>Defect 11: a call Helidon closed before the client ended its side is reported half-closed, not
  * closed, until the client's END_STREAM or RST_STREAM, so the client's late request is read and
@@ -37,25 +40,29 @@ import java.util.logging.Logger;
 final class GrpcStreamGuard implements Http2SubProtocolSelector.SubProtocolHandler {
     private static final Logger LOG = Logger.getLogger(GrpcStreamGuard.class.getName());
     private static final int PREFIX_BYTES = 5;
+    private static final Status NO_MESSAGE = Status.INVALID_ARGUMENT.withDescription("The request has no message");
 
     private final Http2SubProtocolSelector.SubProtocolHandler helidonGrpc;
     private final Http2StreamWriter writer;
     private final int streamId;
     private final FlowControl.Outbound outbound;
     private final int maxMessageBytes;
+    private final boolean compressedRequests;
     private final byte[] prefix = new byte[PREFIX_BYTES];
     private int prefixBytesRead;
     private long messageBytesLeft;
+    private int messagesSeen;
     private volatile boolean clientEnded;
     private volatile boolean refused;
 
     GrpcStreamGuard(Http2SubProtocolSelector.SubProtocolHandler helidonGrpc, Http2StreamWriter writer, int streamId,
-                    FlowControl.Outbound outbound, int maxMessageBytes, boolean clientEnded) {
+                    FlowControl.Outbound outbound, int maxMessageBytes, boolean compressedRequests, boolean clientEnded) {
         this.helidonGrpc = helidonGrpc;
         this.writer = writer;
         this.streamId = streamId;
         this.outbound = outbound;
         this.maxMessageBytes = maxMessageBytes;
+        this.compressedRequests = compressedRequests;
         this.clientEnded = clientEnded;
     }
 
@@ -97,9 +104,9 @@ final class GrpcStreamGuard implements Http2SubProtocolSelector.SubProtocolHandl
         } else {
             byte[] bytes = new byte[data.available()];
             data.read(bytes);
-            long oversized = firstOversizedMessage(bytes);
-            if (oversized >= 0) {
-                refuse(oversized);
+            Status malformed = malformedFraming(bytes, endOfStream);
+            if (malformed != null) {
+                refuse(malformed);
             } else {
                 helidonGrpc.data(header, BufferData.create(bytes));
             }
@@ -109,8 +116,12 @@ final class GrpcStreamGuard implements Http2SubProtocolSelector.SubProtocolHandl
         }
     }
 
-    /** Follows the message framing through these bytes; the declared length of the first message over the limit, or -1. */
-    private long firstOversizedMessage(byte[] bytes) {
+    /**
+     * Follows the message framing through these bytes: a 1-byte compression flag (0, or 1 when the
+     * request declared a {@code grpc-encoding}), a 4-byte length up to the limit, that many bytes.
+     * The status to refuse the call with, or null when the framing is sound so far.
+     */
+    private Status malformedFraming(byte[] bytes, boolean endOfStream) {
         int position = 0;
         while (position < bytes.length) {
             if (messageBytesLeft > 0) {
@@ -122,24 +133,37 @@ final class GrpcStreamGuard implements Http2SubProtocolSelector.SubProtocolHandl
             prefix[prefixBytesRead++] = bytes[position++];
             if (prefixBytesRead == PREFIX_BYTES) {
                 prefixBytesRead = 0;
+                if (prefix[0] != 0 && !(prefix[0] == 1 && compressedRequests)) {
+                    return Status.INVALID_ARGUMENT.withDescription(prefix[0] == 1
+                            ? "A compressed request message needs a grpc-encoding header"
+                            : "Malformed request message: unknown flags " + (prefix[0] & 0xff));
+                }
                 long declared = (prefix[1] & 0xffL) << 24 | (prefix[2] & 0xff) << 16 | (prefix[3] & 0xff) << 8 | (prefix[4] & 0xff);
                 if (declared > maxMessageBytes) {
-                    return declared;
+                    return Status.RESOURCE_EXHAUSTED.withDescription(
+                            "The request message (" + declared + " bytes) is larger than the limit of " + maxMessageBytes + " bytes");
                 }
                 messageBytesLeft = declared;
+                messagesSeen++;
             }
         }
-        return -1;
+        if (endOfStream && (messageBytesLeft > 0 || prefixBytesRead > 0)) {
+            return Status.INVALID_ARGUMENT.withDescription("The request ended in the middle of a message");
+        }
+        if (endOfStream && messagesSeen == 0) {
+            // Every method of ours takes one request message; grpc-java would answer INTERNAL.
+            return NO_MESSAGE;
+        }
+        return null;
     }
 
-    /** Answers RESOURCE_EXHAUSTED unless the call was already answered, and cancels Helidon's call. */
-    private void refuse(long declared) {
+    /** Answers with the status unless the call was already answered, and cancels Helidon's call. */
+    private void refuse(Status status) {
         refused = true;
         Http2StreamState state = helidonGrpc.streamState();
         if (state != Http2StreamState.CLOSED && state != Http2StreamState.HALF_CLOSED_LOCAL) {
-            LOG.fine(() -> "Refused a gRPC request message declaring " + declared + " bytes (limit " + maxMessageBytes + ")");
-            writeTrailers(Status.RESOURCE_EXHAUSTED.withDescription(
-                    "The request message (" + declared + " bytes) is larger than the limit of " + maxMessageBytes + " bytes"));
+            LOG.fine(() -> "Refused a gRPC request: " + status);
+            writeTrailers(status);
         }
         helidonGrpc.rstStream(new Http2RstStream(Http2ErrorCode.CANCEL));
     }
