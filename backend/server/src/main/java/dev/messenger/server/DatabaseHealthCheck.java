@@ -39,8 +39,8 @@ final class DatabaseHealthCheck implements HealthCheck {
     public HealthCheckResponse call() {
         CompletableFuture<Long> ping = new CompletableFuture<>();
         Thread.ofVirtual().name("database-health").start(() -> {
-            try {
-                ping.complete(db.execute().query("SELECT 1").count());
+            try (var rows = db.execute().query("SELECT 1")) {
+                ping.complete(rows.count());
             } catch (RuntimeException e) {
                 ping.completeExceptionally(e);
             }

@@ -91,11 +91,12 @@ public final class SessionRevocations implements RevocationObserver {
             return;
         }
         Set<UUID> live = new HashSet<>();
-        db.execute().createQuery(LIVE)
+        try (var rows = db.execute().createQuery(LIVE)
                 .addParam("ids", sessionIds.stream().map(UUID::toString).toArray(String[]::new))
                 .addParam("now", Rows.utc(clock.instant()))
-                .execute()
-                .forEach(row -> live.add(Rows.uuid(row, "id")));
+                .execute()) {
+            rows.forEach(row -> live.add(Rows.uuid(row, "id")));
+        }
         for (UUID sessionId : sessionIds) {
             if (!live.contains(sessionId)) {
                 List<Runnable> ended = watchers.remove(sessionId);
