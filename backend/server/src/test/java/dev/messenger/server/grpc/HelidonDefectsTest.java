@@ -11,6 +11,7 @@ import dev.messenger.api.v1.UsersServiceGrpc;
 import dev.messenger.notifications.NotificationsModule;
 import dev.messenger.server.testing.BackendExtension;
 import dev.messenger.server.testing.FeedRecorder;
+import dev.messenger.server.testing.RawBytes;
 import dev.messenger.server.testing.RawHttp2;
 import dev.messenger.server.testing.TestBackend;
 import dev.messenger.server.testing.TestUser;
@@ -53,10 +54,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -584,8 +581,8 @@ class HelidonDefectsTest {
         MethodDescriptor<byte[], byte[]> raw = MethodDescriptor.<byte[], byte[]>newBuilder()
                 .setType(MethodDescriptor.MethodType.UNARY)
                 .setFullMethodName(method)
-                .setRequestMarshaller(BYTES)
-                .setResponseMarshaller(BYTES)
+                .setRequestMarshaller(RawBytes.MARSHALLER)
+                .setResponseMarshaller(RawBytes.MARSHALLER)
                 .build();
         long start = System.nanoTime();
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> ClientCalls.blockingUnaryCall(
@@ -594,21 +591,6 @@ class HelidonDefectsTest {
         System.out.printf("[defect 9] unreadable %s answered after %.1f ms%n", method, (System.nanoTime() - start) / 1e6);
     }
 
-    private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(byte[] value) {
-            return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-            try {
-                return stream.readAllBytes();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-    };
 
     // ------------------------------------------------ 10: client cancels count as rapid resets (new in 4.5.0)
 
