@@ -91,7 +91,7 @@ final class Feed implements FeedHub.Listener {
             // nothing to replay, so it can show "connected" at once.
             send(FeedEvent.newBuilder().setHeartbeat(heartbeat()).build());
             while (open.get()) {
-                Duration untilExpiry = Duration.between(clock.instant(), caller.sessionExpiresAt());
+                Duration untilExpiry = caller.sessionTimeLeft(clock.instant());
                 if (!untilExpiry.isPositive()) {
                     endStatus = Status.UNAUTHENTICATED.withDescription("The session has expired; sign in again");
                     break;

@@ -55,10 +55,10 @@ final class LongPoll {
         }); AutoCloseable watching = sessions.watch(caller, () -> woken.complete(false))) {
             List<FeedMessage> page = repository.after(user, afterSeq, pageSize);
             if (page.isEmpty() && waitSeconds > 0) {
-                Duration untilExpiry = Duration.between(clock.instant(), caller.sessionExpiresAt());
+                Duration untilExpiry = caller.sessionTimeLeft(clock.instant());
                 Duration wait = Duration.ofSeconds(waitSeconds);
                 boolean stillSignedIn = awaitEntry(woken, wait.compareTo(untilExpiry) < 0 ? wait : untilExpiry);
-                if (!stillSignedIn || !clock.instant().isBefore(caller.sessionExpiresAt())) {
+                if (!stillSignedIn || !caller.sessionTimeLeft(clock.instant()).isPositive()) {
                     throw ApiException.unauthenticated("The session has ended (signed out or expired); sign in again");
                 }
                 // Read again whether woken or timed out: while Kafka is down no wake-up comes, but

@@ -102,13 +102,11 @@ final class GrpcStreamGuard implements Http2SubProtocolSelector.SubProtocolHandl
         if (refused) {
             data.skip(data.available());
         } else {
-            byte[] bytes = new byte[data.available()];
-            data.read(bytes);
-            Status malformed = malformedFraming(bytes, endOfStream);
+            Status malformed = malformedFraming(data, endOfStream);
             if (malformed != null) {
                 refuse(malformed);
             } else {
-                helidonGrpc.data(header, BufferData.create(bytes));
+                helidonGrpc.data(header, data);
             }
         }
         if (endOfStream) {
@@ -117,20 +115,22 @@ final class GrpcStreamGuard implements Http2SubProtocolSelector.SubProtocolHandl
     }
 
     /**
-     * Follows the message framing through these bytes: a 1-byte compression flag (0, or 1 when the
-     * request declared a {@code grpc-encoding}), a 4-byte length up to the limit, that many bytes.
-     * The status to refuse the call with, or null when the framing is sound so far.
+     * Follows the message framing through this frame's bytes, without consuming them (Helidon
+     * reads them next): a 1-byte compression flag (0, or 1 when the request declared a
+     * {@code grpc-encoding}), a 4-byte length up to the limit, that many bytes. The status to refuse
+     * the call with, or null when the framing is sound so far.
      */
-    private Status malformedFraming(byte[] bytes, boolean endOfStream) {
+    private Status malformedFraming(BufferData data, boolean endOfStream) {
+        int length = data.available();
         int position = 0;
-        while (position < bytes.length) {
+        while (position < length) {
             if (messageBytesLeft > 0) {
-                int skipped = (int) Math.min(messageBytesLeft, bytes.length - position);
+                int skipped = (int) Math.min(messageBytesLeft, length - position);
                 position += skipped;
                 messageBytesLeft -= skipped;
                 continue;
             }
-            prefix[prefixBytesRead++] = bytes[position++];
+            prefix[prefixBytesRead++] = (byte) data.get(position++);
             if (prefixBytesRead == PREFIX_BYTES) {
                 prefixBytesRead = 0;
                 if (prefix[0] != 0 && !(prefix[0] == 1 && compressedRequests)) {

@@ -199,7 +199,7 @@ class HelidonDefectsTest {
         TestUser user = TestUser.create(channel, "d2cancel");
         ManagedChannel feeds = backend.newChannel();
         try {
-            FeedRecorder feed = subscribe(user, feeds);
+            FeedRecorder feed = FeedRecorder.subscribe(user, feeds);
             feed.awaitEvent(HEARTBEAT.multipliedBy(5));
             assertEquals(1, openFeeds(user));
 
@@ -209,7 +209,7 @@ class HelidonDefectsTest {
             System.out.printf("[defect 2] cancelled feed left the registry after %.1f ms%n", (System.nanoTime() - start) / 1e6);
 
             // The same connection serves the next feed at once.
-            subscribe(user, feeds).awaitEvent(HEARTBEAT.multipliedBy(5));
+            FeedRecorder.subscribe(user, feeds).awaitEvent(HEARTBEAT.multipliedBy(5));
         } finally {
             shutdown(feeds);
         }
@@ -224,17 +224,17 @@ class HelidonDefectsTest {
         ManagedChannel survivors = backend.newChannel();
         ManagedChannel extra = backend.newChannel();
         try {
-            FeedRecorder gone = subscribe(user, doomed);
+            FeedRecorder gone = FeedRecorder.subscribe(user, doomed);
             List<FeedRecorder> alive = new ArrayList<>();
             for (int i = 1; i < MAX_FEEDS_PER_USER; i++) {
-                alive.add(subscribe(user.newSession(channel), survivors));
+                alive.add(FeedRecorder.subscribe(user.newSession(channel), survivors));
             }
             gone.awaitEvent(HEARTBEAT.multipliedBy(5));
             for (FeedRecorder feed : alive) {
                 feed.awaitEvent(HEARTBEAT.multipliedBy(5));
             }
             TestUser eleventh = user.newSession(channel);
-            assertEquals(Status.Code.RESOURCE_EXHAUSTED, subscribe(eleventh, extra).awaitEnd(Duration.ofSeconds(5)).getCode(),
+            assertEquals(Status.Code.RESOURCE_EXHAUSTED, FeedRecorder.subscribe(eleventh, extra).awaitEnd(Duration.ofSeconds(5)).getCode(),
                     "the cap is reached before the client vanishes");
 
             long start = System.nanoTime();
@@ -244,7 +244,7 @@ class HelidonDefectsTest {
             FeedRecorder admitted = null;
             long deadline = System.nanoTime() + HEARTBEAT.multipliedBy(3).toNanos();
             while (admitted == null && System.nanoTime() < deadline) {
-                FeedRecorder attempt = subscribe(eleventh, extra);
+                FeedRecorder attempt = FeedRecorder.subscribe(eleventh, extra);
                 if (attempt.awaitEventOrEnd(Duration.ofSeconds(3))) {
                     admitted = attempt;
                 } else {
@@ -270,10 +270,10 @@ class HelidonDefectsTest {
         ManagedChannel first = backend.newChannel();
         ManagedChannel second = backend.newChannel();
         try {
-            FeedRecorder older = subscribe(session, first);
+            FeedRecorder older = FeedRecorder.subscribe(session, first);
             older.awaitEvent(HEARTBEAT.multipliedBy(5));
 
-            FeedRecorder newer = subscribe(session, second);
+            FeedRecorder newer = FeedRecorder.subscribe(session, second);
             Status ended = older.awaitEnd(HEARTBEAT.multipliedBy(5));
             assertEquals(Status.Code.CANCELLED, ended.getCode(), ended.toString());
             assertTrue(ended.getDescription() != null && ended.getDescription().contains("Replaced"), ended.toString());
@@ -283,7 +283,7 @@ class HelidonDefectsTest {
 
             FeedRecorder latest = newer;
             for (int i = 0; i < MAX_FEEDS_PER_USER + 2; i++) {
-                FeedRecorder next = subscribe(session, i % 2 == 0 ? first : second);
+                FeedRecorder next = FeedRecorder.subscribe(session, i % 2 == 0 ? first : second);
                 Status replaced = latest.awaitEnd(HEARTBEAT.multipliedBy(5));
                 assertEquals(Status.Code.CANCELLED, replaced.getCode(), "resubscribe " + (i + 1) + ": " + replaced);
                 latest = next;
@@ -308,18 +308,18 @@ class HelidonDefectsTest {
             for (int i = 0; i < MAX_FEEDS_PER_USER; i++) {
                 TestUser session = i == 0 ? user : user.newSession(channel);
                 sessions.add(session);
-                open.add(subscribe(session, feeds));
+                open.add(FeedRecorder.subscribe(session, feeds));
             }
             for (FeedRecorder feed : open) {
                 feed.awaitEvent(HEARTBEAT.multipliedBy(5));
             }
 
-            Status refused = subscribe(user.newSession(channel), feeds).awaitEnd(Duration.ofSeconds(5));
+            Status refused = FeedRecorder.subscribe(user.newSession(channel), feeds).awaitEnd(Duration.ofSeconds(5));
             assertEquals(Status.Code.RESOURCE_EXHAUSTED, refused.getCode(), refused.toString());
             assertTrue(refused.getDescription().contains("Too many open feeds"), refused.toString());
 
-            subscribe(other, feeds).awaitEvent(HEARTBEAT.multipliedBy(5));
-            FeedRecorder again = subscribe(sessions.get(3), feeds);
+            FeedRecorder.subscribe(other, feeds).awaitEvent(HEARTBEAT.multipliedBy(5));
+            FeedRecorder again = FeedRecorder.subscribe(sessions.get(3), feeds);
             assertEquals(Status.Code.CANCELLED, open.get(3).awaitEnd(HEARTBEAT.multipliedBy(5)).getCode());
             again.awaitEvent(HEARTBEAT.multipliedBy(5));
             assertFalse(again.end.isDone());
@@ -623,7 +623,7 @@ class HelidonDefectsTest {
         try {
             long start = System.nanoTime();
             for (int i = 0; i < 500; i++) {
-                FeedRecorder feed = subscribe(user, shared);
+                FeedRecorder feed = FeedRecorder.subscribe(user, shared);
                 feed.awaitEvent(HEARTBEAT.multipliedBy(5));
                 feed.cancel();
                 if (unaryFailure.get() != null) {
@@ -774,10 +774,6 @@ class HelidonDefectsTest {
             }
             Thread.sleep(10);
         }
-    }
-
-    private static FeedRecorder subscribe(TestUser user, ManagedChannel on) {
-        return FeedRecorder.subscribe(user, on);
     }
 
     private static void shutdown(ManagedChannel... channels) throws InterruptedException {
