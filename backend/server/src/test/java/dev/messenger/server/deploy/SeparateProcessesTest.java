@@ -22,6 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.api.function.ThrowingConsumer;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -146,20 +147,21 @@ class SeparateProcessesTest {
         TestUser carol = TestUser.create(channels.get("users"), "split");
         List<Executable> checks = new ArrayList<>();
         for (String process : SERVICES) {
-            ManagedChannel channel = channels.get(process);
             for (String other : SERVICES) {
                 if (other.equals(process)) {
                     continue;
                 }
-                checks.add(() -> {
+                checks.add(() -> onConnectionOfItsOwn(process, channel -> {
                     Status.Code code = assertThrows(StatusRuntimeException.class, () -> call(other, channel, carol),
                             process + " must not serve " + other + " over gRPC").getStatus().getCode();
                     assertEquals(Status.Code.UNIMPLEMENTED, code, process + " answering a " + other + " call");
+                }));
+                checks.add(() -> {
                     var response = rest(process, REST_PATHS.get(other), carol);
                     assertEquals(404, response.statusCode(), process + " must not serve " + REST_PATHS.get(other) + ": " + response.body());
                 });
             }
-            checks.add(() -> call(process, channel, carol)); // and it does serve its own
+            checks.add(() -> onConnectionOfItsOwn(process, channel -> call(process, channel, carol))); // and it does serve its own
         }
         org.junit.jupiter.api.Assertions.assertAll(checks.stream());
     }
@@ -191,6 +193,20 @@ class SeparateProcessesTest {
             assertEquals(401, rest(process, REST_PATHS.get(process), dave).statusCode(), process + " over REST");
         }
         System.out.printf("[split] signed out everywhere %d ms after the logout returned%n", (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /**
+     * A check on a connection of its own: a call refused before its request was read (an unknown
+     * service) can make Helidon drop the whole connection when the client's reset of that stream
+     * arrives late (Helidon defect 15 in ARCHITECTURE.md), failing the next check on it.
+     */
+    private static void onConnectionOfItsOwn(String process, ThrowingConsumer<ManagedChannel> check) throws Throwable {
+        ManagedChannel channel = MessengerChannels.plaintext("127.0.0.1:" + ports.get(process));
+        try {
+            check.accept(channel);
+        } finally {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
     }
 
     /** One authenticated gRPC call to {@code service}. */
