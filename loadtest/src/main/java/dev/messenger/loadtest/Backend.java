@@ -73,6 +73,7 @@ final class Backend implements AutoCloseable {
                 "server.host", "127.0.0.1",
                 "db.connection.url", postgres.jdbcUrl(),
                 "db.connection.username", postgres.username(),
+                "db.connection.password", postgres.password(),
                 "kafka.bootstrap.servers", kafka.bootstrapServers(),
                 "messenger.home", dataDir.toString()));
         Config config = Config.builder()
@@ -83,7 +84,7 @@ final class Backend implements AutoCloseable {
         MessengerServer server = MessengerServer.start(config);
         AutoCloseable[] owned = Stream.concat(Stream.of(server, kafka, postgres), Stream.of(afterStopping))
                 .toArray(AutoCloseable[]::new);
-        return new Backend("127.0.0.1:" + server.port(), Optional.of(postgres.jdbcUrl()), postgres.username(), "",
+        return new Backend("127.0.0.1:" + server.port(), Optional.of(postgres.jdbcUrl()), postgres.username(), postgres.password(),
                 Optional.of(kafka.bootstrapServers()), owned);
     }
 

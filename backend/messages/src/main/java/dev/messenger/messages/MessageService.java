@@ -4,6 +4,8 @@ import dev.messenger.api.v1.Conversation;
 import dev.messenger.api.v1.Message;
 import dev.messenger.platform.auth.Caller;
 import dev.messenger.platform.errors.ApiException;
+import dev.messenger.platform.limits.ClientAddress;
+import dev.messenger.platform.limits.RateLimit;
 import dev.messenger.platform.service.Paging;
 
 import java.util.List;
@@ -16,10 +18,12 @@ public final class MessageService {
 
     private final MessageRepository messages;
     private final SendBatcher sends;
+    private final RateLimit sendLimit;
 
-    MessageService(MessageRepository messages, SendBatcher sends) {
+    MessageService(MessageRepository messages, SendBatcher sends, RateLimit sendLimit) {
         this.messages = messages;
         this.sends = sends;
+        this.sendLimit = sendLimit;
     }
 
     public record SendResult(Message message, boolean duplicate) {
@@ -31,7 +35,8 @@ public final class MessageService {
     public record ConversationPage(List<Conversation> conversations, String nextPageToken, long feedSeq) {
     }
 
-    public SendResult send(Caller caller, UUID recipientId, String text, String clientMessageId) {
+    public SendResult send(Caller caller, ClientAddress from, UUID recipientId, String text, String clientMessageId) {
+        sendLimit.check(from, caller.userId());
         String validText = MessageRules.text(text);
         String clientId = MessageRules.clientMessageId(clientMessageId);
         if (recipientId.equals(caller.userId())) {

@@ -24,7 +24,7 @@ final class MessagesGrpcService extends MessagesServiceGrpc.MessagesServiceImplB
 
     @Override
     public void sendMessage(SendMessageRequest request, StreamObserver<SendMessageResponse> responses) {
-        GrpcCalls.unary(responses, "SendMessage", () -> sendResponse(messages.send(AuthInterceptor.caller(),
+        GrpcCalls.unary(responses, "SendMessage", () -> sendResponse(messages.send(AuthInterceptor.caller(), AuthInterceptor.clientAddress(),
                 Ids.uuid(request.getRecipientId(), "recipientId"), request.getText(), request.getClientMessageId())));
     }
 

@@ -1,16 +1,16 @@
 package dev.messenger.messages;
 
 import dev.messenger.platform.grpc.GrpcServices;
-import dev.messenger.platform.rest.RestAuth;
 import dev.messenger.platform.service.MessengerService;
 import dev.messenger.platform.service.Platform;
 import io.grpc.ServerServiceDefinition;
 import io.helidon.metrics.api.Counter;
 import io.helidon.metrics.api.DistributionSummary;
+import io.helidon.metrics.api.Gauge;
 import io.helidon.webserver.http.HttpService;
 
-import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /** The messages service: sending, history, conversations, and the outbox relay. Configured under {@code messages}. */
@@ -21,10 +21,8 @@ public final class MessagesModule implements MessengerService {
     private final HttpService rest;
 
     public MessagesModule(Platform platform) {
-        var config = platform.config().get("messages");
-        this.relay = new OutboxRelay(platform.db(), platform.kafka(),
-                config.get("outbox.poll-interval").as(Duration.class).orElse(Duration.ofSeconds(1)),
-                config.get("outbox.gather").as(Duration.class).orElse(Duration.ofMillis(5)));
+        MessagesSettings settings = MessagesSettings.from(platform.config().get("messages"));
+        this.relay = new OutboxRelay(platform.db(), platform.kafka(), settings.outboxPollInterval(), settings.outboxGather());
         Counter sent = platform.metrics().getOrCreate(Counter.builder("messenger.messages.sent")
                 .description("Messages accepted and stored (retries of an earlier message not counted)"));
         DistributionSummary batchSizes = platform.metrics().getOrCreate(DistributionSummary.builder("messenger.messages.send.batch")
@@ -38,12 +36,13 @@ public final class MessagesModule implements MessengerService {
                         relay.wakeUp();
                     }
                 },
-                config.get("send.writers").asInt().orElse(2),
-                config.get("send.max-batch").asInt().orElse(128),
-                config.get("send.max-waiting").asInt().orElse(10_000));
-        var service = new MessageService(repository, sends);
-        this.grpc = GrpcServices.bind(new MessagesGrpcService(service), platform.sessions(), Set.of());
-        this.rest = new MessagesRestService(service, new RestAuth(platform.sessions()));
+                settings.sendWriters(), settings.sendMaxBatch(), settings.sendMaxWaiting());
+        platform.metrics().getOrCreate(Gauge.builder("messenger.messages.send.waiting", sends, SendBatcher::waiting)
+                .description("Sends queued for the next group commit (refused as UNAVAILABLE beyond messages.send.max-waiting)"));
+        var sendLimit = platform.rateLimits().limit("send", Optional.of(settings.sendPerAddress()), Optional.of(settings.sendPerAccount()));
+        var service = new MessageService(repository, sends, sendLimit);
+        this.grpc = GrpcServices.bind(new MessagesGrpcService(service), platform, Set.of());
+        this.rest = new MessagesRestService(service, platform.restAuth());
     }
 
     @Override

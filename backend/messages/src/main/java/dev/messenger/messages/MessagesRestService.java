@@ -37,7 +37,7 @@ final class MessagesRestService implements HttpService {
     private void send(ServerRequest req, ServerResponse res) {
         Caller caller = auth.caller(req);
         SendMessageRequest request = Rest.body(req, SendMessageRequest.newBuilder(), true).build();
-        var result = messages.send(caller, Ids.uuid(request.getRecipientId(), "recipientId"),
+        var result = messages.send(caller, auth.clientAddress(req), Ids.uuid(request.getRecipientId(), "recipientId"),
                 request.getText(), request.getClientMessageId());
         Rest.send(res, result.duplicate() ? Status.OK_200 : Status.CREATED_201, MessagesGrpcService.sendResponse(result));
     }

@@ -83,6 +83,11 @@ final class SendBatcher implements AutoCloseable {
         }
     }
 
+    /** Sends queued and not yet taken into a batch. */
+    int waiting() {
+        return queue.size();
+    }
+
     private void write() {
         List<Pending> batch = new ArrayList<>(maxBatch);
         while (true) {

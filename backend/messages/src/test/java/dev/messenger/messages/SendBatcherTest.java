@@ -82,7 +82,7 @@ class SendBatcherTest {
             for (int i = 0; i < 20; i++) {
                 others.add(storeLater(batcher, "other " + i));
             }
-            Thread.sleep(200);
+            awaitWaiting(batcher, 20);
             othersQueued.countDown();
 
             assertEquals("first", text(first.get(10, TimeUnit.SECONDS)));
@@ -112,7 +112,7 @@ class SendBatcherTest {
             for (int i = 0; i < 10; i++) {
                 sends.add(storeLater(batcher, "m" + i));
             }
-            Thread.sleep(200);
+            awaitWaiting(batcher, 10);
             release.countDown();
             for (Future<MessageRepository.Outcome> send : sends) {
                 send.get(10, TimeUnit.SECONDS);
@@ -143,7 +143,7 @@ class SendBatcherTest {
             Future<MessageRepository.Outcome> good1 = storeLater(batcher, "good 1");
             Future<MessageRepository.Outcome> bad = storeLater(batcher, "bad");
             Future<MessageRepository.Outcome> good2 = storeLater(batcher, "good 2");
-            Thread.sleep(200);
+            awaitWaiting(batcher, 3);
             release.countDown();
 
             assertEquals("blocker", text(blocker.get(10, TimeUnit.SECONDS)));
@@ -166,7 +166,8 @@ class SendBatcherTest {
             }
             accepted.add(storeLater(batcher, "queued 1"));
             accepted.add(storeLater(batcher, "queued 2"));
-            Thread.sleep(200);
+            // Only with the queue really full may this thread send: an accepted send would wait for ever.
+            awaitWaiting(batcher, 2);
 
             ApiException refused = assertThrows(ApiException.class, () -> batcher.store(draft("one too many")));
             assertEquals(ErrorKind.UNAVAILABLE, refused.kind());
@@ -190,7 +191,7 @@ class SendBatcherTest {
             Thread.sleep(5);
         }
         Future<MessageRepository.Outcome> queued = storeLater(batcher, "queued");
-        Thread.sleep(100);
+        awaitWaiting(batcher, 1);
         Future<?> closing = callers.submit(batcher::close);
         Thread.sleep(100);
         release.countDown();
@@ -200,6 +201,16 @@ class SendBatcherTest {
         assertEquals("queued", text(queued.get(10, TimeUnit.SECONDS)));
         ApiException refused = assertThrows(ApiException.class, () -> batcher.store(draft("too late")));
         assertEquals(ErrorKind.UNAVAILABLE, refused.kind());
+    }
+
+    private static void awaitWaiting(SendBatcher batcher, int expected) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (batcher.waiting() != expected) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("expected " + expected + " queued sends, found " + batcher.waiting());
+            }
+            Thread.sleep(2);
+        }
     }
 
     private static String text(MessageRepository.Outcome outcome) {

@@ -5,6 +5,8 @@ import dev.messenger.api.v1.FeedPage;
 import dev.messenger.platform.auth.Caller;
 import dev.messenger.platform.auth.Sessions;
 import dev.messenger.platform.errors.ApiException;
+import dev.messenger.platform.limits.ClientAddress;
+import dev.messenger.platform.limits.RateLimit;
 import dev.messenger.platform.service.Paging;
 
 import java.time.Clock;
@@ -28,16 +30,22 @@ final class LongPoll {
     private final FeedHub hub;
     private final FeedRepository repository;
     private final Sessions sessions;
+    private final Subscriptions subscriptions;
     private final Clock clock;
+    private final RateLimit pollLimit;
 
-    LongPoll(FeedHub hub, FeedRepository repository, Sessions sessions, Clock clock) {
+    LongPoll(FeedHub hub, FeedRepository repository, Sessions sessions, Subscriptions subscriptions, Clock clock,
+             RateLimit pollLimit) {
         this.hub = hub;
         this.repository = repository;
         this.sessions = sessions;
+        this.subscriptions = subscriptions;
         this.clock = clock;
+        this.pollLimit = pollLimit;
     }
 
-    FeedPage poll(Caller caller, long afterSeq, long limit, long waitSeconds) {
+    FeedPage poll(Caller caller, ClientAddress from, long afterSeq, long limit, long waitSeconds) {
+        pollLimit.check(from, caller.userId());
         UUID user = caller.userId();
         if (afterSeq < 0) {
             throw ApiException.invalid("after must not be negative");
@@ -57,7 +65,10 @@ final class LongPoll {
             if (page.isEmpty() && waitSeconds > 0) {
                 Duration untilExpiry = caller.sessionTimeLeft(clock.instant());
                 Duration wait = Duration.ofSeconds(waitSeconds);
-                boolean stillSignedIn = awaitEntry(woken, wait.compareTo(untilExpiry) < 0 ? wait : untilExpiry);
+                boolean stillSignedIn;
+                try (AutoCloseable held = subscriptions.holdPoll(caller, () -> woken.complete(true))) {
+                    stillSignedIn = awaitEntry(woken, wait.compareTo(untilExpiry) < 0 ? wait : untilExpiry);
+                }
                 if (!stillSignedIn || !caller.sessionTimeLeft(clock.instant()).isPositive()) {
                     throw ApiException.unauthenticated("The session has ended (signed out or expired); sign in again");
                 }

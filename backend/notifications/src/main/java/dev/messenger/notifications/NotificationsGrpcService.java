@@ -19,7 +19,7 @@ final class NotificationsGrpcService extends NotificationsServiceGrpc.Notificati
     @Override
     public void subscribe(SubscribeRequest request, StreamObserver<FeedEvent> responses) {
         try {
-            subscriptions.subscribe(AuthInterceptor.caller(), request.getAfterSeq(), responses);
+            subscriptions.subscribe(AuthInterceptor.caller(), AuthInterceptor.clientAddress(), request.getAfterSeq(), responses);
         } catch (RuntimeException e) {
             responses.onError(GrpcCalls.statusException(Failures.toApiException(e, "Subscribe")));
         }

@@ -1,16 +1,16 @@
 package dev.messenger.notifications;
 
 import dev.messenger.platform.grpc.GrpcServices;
-import dev.messenger.platform.rest.RestAuth;
+import dev.messenger.platform.limits.RateLimits;
 import dev.messenger.platform.service.MessengerService;
 import dev.messenger.platform.service.Platform;
 import io.grpc.ServerServiceDefinition;
 import io.helidon.metrics.api.Gauge;
 import io.helidon.webserver.http.HttpService;
 
-import java.time.Duration;
 import java.util.UUID;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /** The notifications service: Kafka consumer and live feeds. Configured under {@code notifications}. */
@@ -21,18 +21,20 @@ public final class NotificationsModule implements MessengerService {
     private final HttpService rest;
 
     public NotificationsModule(Platform platform) {
-        var config = platform.config().get("notifications");
+        NotificationsSettings settings = NotificationsSettings.from(platform.config().get("notifications"));
         var hub = new FeedHub();
         var repository = new FeedRepository(platform.db());
-        this.subscriptions = new Subscriptions(hub, repository, platform.sessions(),
-                config.get("heartbeat-interval").as(Duration.class).orElse(Duration.ofSeconds(15)),
-                config.get("max-feeds-per-user").asInt().orElse(10),
-                platform.clock());
+        RateLimits rateLimits = platform.rateLimits();
+        this.subscriptions = new Subscriptions(hub, repository, platform.sessions(), settings.heartbeatInterval(),
+                settings.maxFeedsPerUser(), platform.clock(),
+                rateLimits.limit("subscribe", Optional.of(settings.subscribePerAddress()), Optional.of(settings.subscribePerAccount())));
         this.consumer = new MessageEventConsumer(platform.kafka(), hub);
         platform.metrics().getOrCreate(Gauge.builder("messenger.feeds.open", subscriptions, Subscriptions::openFeeds)
                 .description("Live Subscribe streams on this instance"));
-        this.grpc = GrpcServices.bind(new NotificationsGrpcService(subscriptions), platform.sessions(), Set.of());
-        this.rest = new NotificationsRestService(new LongPoll(hub, repository, platform.sessions(), platform.clock()), new RestAuth(platform.sessions()));
+        this.grpc = GrpcServices.bind(new NotificationsGrpcService(subscriptions), platform, Set.of());
+        var longPoll = new LongPoll(hub, repository, platform.sessions(), subscriptions, platform.clock(),
+                rateLimits.limit("poll", Optional.of(settings.pollPerAddress()), Optional.of(settings.pollPerAccount())));
+        this.rest = new NotificationsRestService(longPoll, platform.restAuth());
     }
 
     @Override

@@ -25,7 +25,7 @@ final class NotificationsRestService implements HttpService {
 
     private void poll(ServerRequest req, ServerResponse res) {
         var caller = auth.caller(req);
-        var page = longPoll.poll(caller, Rest.queryLong(req, "after", 0), Rest.queryLong(req, "limit", 0),
+        var page = longPoll.poll(caller, auth.clientAddress(req), Rest.queryLong(req, "after", 0), Rest.queryLong(req, "limit", 0),
                 Rest.queryLong(req, "wait", 0));
         Rest.send(res, Status.OK_200, page);
     }

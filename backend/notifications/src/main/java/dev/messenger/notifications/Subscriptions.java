@@ -5,6 +5,8 @@ import dev.messenger.platform.auth.Caller;
 import dev.messenger.platform.auth.Sessions;
 import dev.messenger.platform.errors.ApiException;
 import dev.messenger.platform.errors.ErrorKind;
+import dev.messenger.platform.limits.ClientAddress;
+import dev.messenger.platform.limits.RateLimit;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -13,8 +15,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -22,8 +26,8 @@ import java.util.logging.Logger;
 /**
  * The live feeds of this instance. One feed per session: a new Subscribe from the same session ends
  * the older feed (a client reconnecting, or the same account signed in twice with one token). A
- * user has at most {@code maxFeedsPerUser} feeds. A feed ends with UNAUTHENTICATED as soon as its
- * session is revoked, on any server, or expires.
+ * user has at most {@code maxFeedsPerUser} feeds, waiting long polls included. A feed ends with
+ * UNAUTHENTICATED as soon as its session is revoked, on any server, or expires.
  */
 final class Subscriptions implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Subscriptions.class.getName());
@@ -36,20 +40,25 @@ final class Subscriptions implements AutoCloseable {
     private final Clock clock;
     private final Map<UUID, Feed> bySession = new HashMap<>();
     private final Map<UUID, Integer> perUser = new HashMap<>();
+    /** Waiting long polls, each with what makes it answer now (at shutdown). */
+    private final Set<Runnable> polls = new HashSet<>();
+    private final RateLimit subscribeLimit;
     private boolean closed;
 
     Subscriptions(FeedHub hub, FeedRepository repository, Sessions sessions, Duration heartbeatInterval, int maxFeedsPerUser,
-                  Clock clock) {
+                  Clock clock, RateLimit subscribeLimit) {
         this.hub = hub;
         this.repository = repository;
         this.sessions = sessions;
         this.heartbeatInterval = heartbeatInterval;
         this.maxFeedsPerUser = maxFeedsPerUser;
         this.clock = clock;
+        this.subscribeLimit = subscribeLimit;
     }
 
     /** Opens a feed and runs it on its own thread; returns at once. */
-    void subscribe(Caller caller, long afterSeq, StreamObserver<FeedEvent> stream) {
+    void subscribe(Caller caller, ClientAddress from, long afterSeq, StreamObserver<FeedEvent> stream) {
+        subscribeLimit.check(from, caller.userId());
         if (afterSeq < 0) {
             throw ApiException.invalid("afterSeq must not be negative");
         }
@@ -80,21 +89,48 @@ final class Subscriptions implements AutoCloseable {
         Feed previous = bySession.get(caller.sessionId());
         if (previous != null) {
             previous.end(Status.CANCELLED.withDescription("Replaced by a newer Subscribe from the same session"));
-        } else if (perUser.getOrDefault(caller.userId(), 0) >= maxFeedsPerUser) {
+        } else {
+            reserveFeed(caller.userId());
+        }
+        bySession.put(caller.sessionId(), feed);
+    }
+
+    /**
+     * Counts a waiting long poll as one of the user's feeds until the returned handle is closed.
+     *
+     * @param answerNow makes the poll answer at once (with what it has) when the server stops
+     */
+    synchronized AutoCloseable holdPoll(Caller caller, Runnable answerNow) {
+        if (closed) {
+            throw ApiException.unavailable("The server is shutting down; poll again shortly");
+        }
+        reserveFeed(caller.userId());
+        polls.add(answerNow);
+        return () -> {
+            synchronized (this) {
+                polls.remove(answerNow);
+                releaseFeed(caller.userId());
+            }
+        };
+    }
+
+    private void reserveFeed(UUID userId) {
+        if (perUser.getOrDefault(userId, 0) >= maxFeedsPerUser) {
             throw new ApiException(ErrorKind.RESOURCE_EXHAUSTED,
                     "Too many open feeds for this user (" + maxFeedsPerUser + "); close another session's feed first");
         }
-        if (previous == null) {
-            perUser.merge(caller.userId(), 1, Integer::sum);
-        }
-        bySession.put(caller.sessionId(), feed);
+        perUser.merge(userId, 1, Integer::sum);
+    }
+
+    private void releaseFeed(UUID userId) {
+        perUser.computeIfPresent(userId, (user, count) -> count <= 1 ? null : count - 1);
     }
 
     private synchronized void unregister(Feed feed) {
         Caller caller = feed.caller();
         if (bySession.get(caller.sessionId()) == feed) {
             bySession.remove(caller.sessionId());
-            perUser.computeIfPresent(caller.userId(), (user, count) -> count <= 1 ? null : count - 1);
+            releaseFeed(caller.userId());
         }
     }
 
@@ -114,14 +150,20 @@ final class Subscriptions implements AutoCloseable {
         }
     }
 
-    /** Ends every feed with UNAVAILABLE so clients resubscribe (elsewhere, or after the restart). */
+    /**
+     * Ends every feed with UNAVAILABLE so clients resubscribe (elsewhere, or after the restart), and
+     * makes waiting long polls answer now, so the web server need not wait for them to stop.
+     */
     @Override
     public void close() {
         List<Feed> feeds;
+        List<Runnable> waitingPolls;
         synchronized (this) {
             closed = true;
             feeds = new ArrayList<>(bySession.values());
+            waitingPolls = new ArrayList<>(polls);
         }
         feeds.forEach(feed -> feed.end(Status.UNAVAILABLE.withDescription("The server is shutting down; resubscribe")));
+        waitingPolls.forEach(Runnable::run);
     }
 }

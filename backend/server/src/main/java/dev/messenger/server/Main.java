@@ -14,7 +14,7 @@ public final class Main {
     public static void main(String[] args) {
         LogConfig.configureRuntime();
         Config config = Config.create();
-        String mode = config.get("messenger.mode").asString().orElse("serve").strip();
+        String mode = config.get("messenger.mode").asString().get().strip();
         switch (mode) {
             case "migrate" -> System.exit(migrate(config));
             case "serve", "" -> serve(config);

@@ -26,7 +26,7 @@ class DatabaseHealthCheckTest {
     @Test
     void upWhileTheDatabaseAnswers(TestBackend backend) {
         try (DbClient db = Database.connect(Config.empty(),
-                new Database.Coordinates(backend.jdbcUrl(), backend.dbUsername(), ""))) {
+                new Database.Coordinates(backend.jdbcUrl(), backend.dbUsername(), backend.dbPassword()))) {
             assertEquals(HealthCheckResponse.Status.UP, new DatabaseHealthCheck(db, Duration.ofSeconds(5)).call().status());
         }
     }

@@ -34,7 +34,7 @@ class MigrateModeTest {
         assertEquals(0, Main.migrate(config));
         assertEquals(0, Main.migrate(config), "a second run finds nothing to do");
 
-        try (Connection db = DriverManager.getConnection(url, backend.dbUsername(), "");
+        try (Connection db = DriverManager.getConnection(url, backend.dbUsername(), backend.dbPassword());
              Statement statement = db.createStatement();
              ResultSet tables = statement.executeQuery(
                      "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public' AND table_name = 'flyway_schema_history'");

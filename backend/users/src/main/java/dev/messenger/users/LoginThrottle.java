@@ -1,67 +1,113 @@
 package dev.messenger.users;
 
+import dev.messenger.platform.limits.ClientAddress;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Slows password guessing: after {@code maxFailures} failed logins for one username within
- * {@code window}, further attempts are refused until the oldest failure leaves the window.
- * Kept in memory per server instance: a restart forgets it, which only helps a guesser briefly.
+ * Slows password guessing without letting anyone lock an owner out: wrong passwords are counted per
+ * username <em>and client address</em>. After {@code freeFailures} of them, each further one makes
+ * that address wait before its next try, {@code firstDelay} doubling up to {@code maxDelay}. The
+ * owner signing in from elsewhere is not slowed at all; a success from an address clears its count.
+ * A count is forgotten a day after its last failure. Kept in memory per server instance, at most
+ * {@value #MAX_TRACKED} counts (the per-address sign-in rate limit bounds what one address can try
+ * across usernames).
  */
 final class LoginThrottle {
-    private static final int MAX_TRACKED_USERNAMES = 100_000;
+    static final int MAX_TRACKED = 100_000;
+    static final Duration FORGET_AFTER = Duration.ofDays(1);
 
-    private final int maxFailures;
-    private final Duration window;
+    record Settings(int freeFailures, Duration firstDelay, Duration maxDelay) {
+        Settings {
+            if (freeFailures < 0 || firstDelay.isNegative() || firstDelay.isZero() || maxDelay.compareTo(firstDelay) < 0) {
+                throw new IllegalArgumentException("users.login: free-failures >= 0 and 0 < first-delay <= max-delay");
+            }
+        }
+    }
+
+    private static final class Failures {
+        int count;
+        Instant last;
+        Instant retryAt;
+    }
+
+    private final Settings settings;
     private final Clock clock;
-    private final ConcurrentHashMap<String, Deque<Instant>> failures = new ConcurrentHashMap<>();
+    private final Map<String, Failures> byKey = new ConcurrentHashMap<>();
 
-    LoginThrottle(int maxFailures, Duration window, Clock clock) {
-        this.maxFailures = maxFailures;
-        this.window = window;
+    LoginThrottle(Settings settings, Clock clock) {
+        this.settings = settings;
         this.clock = clock;
     }
 
-    boolean isBlocked(String usernameKey) {
-        Deque<Instant> recent = failures.get(usernameKey);
-        if (recent == null) {
-            return false;
+    /** Empty when this address may try this username now; otherwise how long it must wait. */
+    Optional<Duration> wait(String usernameKey, ClientAddress from) {
+        Failures failures = byKey.get(key(usernameKey, from));
+        if (failures == null) {
+            return Optional.empty();
         }
-        synchronized (recent) {
-            dropExpired(recent, clock.instant());
-            return recent.size() >= maxFailures;
-        }
-    }
-
-    void recordFailure(String usernameKey) {
         Instant now = clock.instant();
-        if (failures.size() >= MAX_TRACKED_USERNAMES) {
-            failures.values().removeIf(recent -> {
-                synchronized (recent) {
-                    dropExpired(recent, now);
-                    return recent.isEmpty();
-                }
-            });
-        }
-        Deque<Instant> recent = failures.computeIfAbsent(usernameKey, key -> new ArrayDeque<>());
-        synchronized (recent) {
-            dropExpired(recent, now);
-            recent.addLast(now);
+        synchronized (failures) {
+            return failures.retryAt != null && failures.retryAt.isAfter(now)
+                    ? Optional.of(Duration.between(now, failures.retryAt))
+                    : Optional.empty();
         }
     }
 
-    void recordSuccess(String usernameKey) {
-        failures.remove(usernameKey);
+    void recordFailure(String usernameKey, ClientAddress from) {
+        Instant now = clock.instant();
+        if (byKey.size() >= MAX_TRACKED) {
+            forgetOld(now);
+        }
+        Failures failures = byKey.computeIfAbsent(key(usernameKey, from), k -> new Failures());
+        synchronized (failures) {
+            if (failures.last != null && failures.last.plus(FORGET_AFTER).isBefore(now)) {
+                failures.count = 0;
+            }
+            failures.count++;
+            failures.last = now;
+            int beyondFree = failures.count - settings.freeFailures();
+            if (beyondFree > 0) {
+                failures.retryAt = now.plus(delay(beyondFree));
+            }
+        }
     }
 
-    private void dropExpired(Deque<Instant> recent, Instant now) {
-        Instant cutoff = now.minus(window);
-        while (!recent.isEmpty() && !recent.peekFirst().isAfter(cutoff)) {
-            recent.removeFirst();
+    void recordSuccess(String usernameKey, ClientAddress from) {
+        byKey.remove(key(usernameKey, from));
+    }
+
+    /** The wait after the n-th failure beyond the free ones: first-delay, doubling, at most max-delay. */
+    Duration delay(int beyondFree) {
+        Duration delay = settings.firstDelay();
+        for (int i = 1; i < beyondFree && delay.compareTo(settings.maxDelay()) < 0; i++) {
+            delay = delay.multipliedBy(2);
         }
+        return delay.compareTo(settings.maxDelay()) < 0 ? delay : settings.maxDelay();
+    }
+
+    private void forgetOld(Instant now) {
+        byKey.values().removeIf(failures -> {
+            synchronized (failures) {
+                return failures.last != null && failures.last.plus(FORGET_AFTER).isBefore(now);
+            }
+        });
+        // Still full: more addresses are guessing at once than we track; forget arbitrary ones
+        // (their next failures start the count again) rather than grow without bound.
+        Iterator<String> keys = byKey.keySet().iterator();
+        while (byKey.size() > MAX_TRACKED - MAX_TRACKED / 10 && keys.hasNext()) {
+            keys.next();
+            keys.remove();
+        }
+    }
+
+    private static String key(String usernameKey, ClientAddress from) {
+        return usernameKey + ' ' + from.limitKey();
     }
 }

@@ -6,6 +6,9 @@ import dev.messenger.platform.auth.Sessions;
 import dev.messenger.platform.errors.ApiException;
 import dev.messenger.platform.errors.ErrorKind;
 import dev.messenger.platform.errors.TextChecks;
+import dev.messenger.platform.limits.ClientAddress;
+import dev.messenger.platform.limits.RateLimit;
+import dev.messenger.platform.limits.RetryAfter;
 import dev.messenger.platform.service.Paging;
 
 import java.nio.charset.StandardCharsets;
@@ -24,13 +27,20 @@ public final class UserService {
     private final PasswordHasher hasher;
     private final HashingGate hashing;
     private final LoginThrottle throttle;
+    private final Limits limits;
 
-    UserService(UserRepository users, Sessions sessions, PasswordHasher hasher, HashingGate hashing, LoginThrottle throttle) {
+    /** The rate limits of the users service's operations. */
+    record Limits(RateLimit register, RateLimit login, RateLimit search) {
+    }
+
+    UserService(UserRepository users, Sessions sessions, PasswordHasher hasher, HashingGate hashing, LoginThrottle throttle,
+                Limits limits) {
         this.users = users;
         this.sessions = sessions;
         this.hasher = hasher;
         this.hashing = hashing;
         this.throttle = throttle;
+        this.limits = limits;
     }
 
     public record LoggedIn(IssuedToken token, UserAccount user) {
@@ -39,16 +49,18 @@ public final class UserService {
     public record SearchPage(List<UserAccount> users, String nextPageToken) {
     }
 
-    public UserAccount register(String username, String displayName, String password) {
+    public UserAccount register(ClientAddress from, String username, String displayName, String password) {
+        limits.register().check(from);
         String validUsername = UserRules.username(username);
         String validDisplayName = UserRules.displayName(displayName, validUsername);
         String validPassword = UserRules.password(password);
         UserAccount user = users.insert(validUsername, validDisplayName, hashing.run(() -> hasher.hash(validPassword)));
-        LOG.info(() -> "Registered user " + user.id() + " (" + user.username() + ")");
+        LOG.info(() -> "Registered user " + user.id() + " (" + user.username() + ") from " + from);
         return user;
     }
 
-    public LoggedIn login(String username, String password) {
+    public LoggedIn login(ClientAddress from, String username, String password) {
+        limits.login().check(from);
         if (username == null || username.isEmpty() || password == null || password.isEmpty()) {
             throw ApiException.invalid("username and password are required");
         }
@@ -58,35 +70,38 @@ public final class UserService {
             throw ApiException.unauthenticated("Wrong username or password");
         }
         String key = UserRules.key(username);
-        if (throttle.isBlocked(key)) {
-            throw new ApiException(ErrorKind.RESOURCE_EXHAUSTED, "Too many failed sign-in attempts; try again in a few minutes");
+        var wait = throttle.wait(key, from);
+        if (wait.isPresent()) {
+            throw new ApiException(ErrorKind.RESOURCE_EXHAUSTED, "Too many wrong passwords for this username from your address; try again in "
+                    + RetryAfter.seconds(wait.get()) + " s", wait.get());
         }
         var credentials = users.credentials(key);
         boolean valid = hashing.run(() -> credentials.isPresent()
                 ? hasher.verify(password, credentials.get().passwordHash())
                 : hasher.verifyAgainstDecoy(password));
         if (!valid) {
-            throttle.recordFailure(key);
-            LOG.info(() -> "Failed sign-in for username '" + key + "'");
+            throttle.recordFailure(key, from);
+            LOG.info(() -> "Failed sign-in for username '" + key + "' from " + from);
             throw ApiException.unauthenticated("Wrong username or password");
         }
-        throttle.recordSuccess(key);
+        throttle.recordSuccess(key, from);
         UserAccount user = credentials.get().account();
         IssuedToken token = sessions.open(user.id());
-        LOG.info(() -> "User " + user.id() + " signed in");
+        LOG.info(() -> "User " + user.id() + " signed in from " + from);
         return new LoggedIn(token, user);
     }
 
-    public void logout(Caller caller) {
+    public void logout(Caller caller, ClientAddress from) {
         sessions.close(caller);
-        LOG.info(() -> "User " + caller.userId() + " signed out session " + caller.sessionId());
+        LOG.info(() -> "User " + caller.userId() + " signed out session " + caller.sessionId() + " from " + from);
     }
 
     public UserAccount get(UUID id) {
         return users.find(id).orElseThrow(() -> ApiException.notFound("No user with id " + id));
     }
 
-    public SearchPage search(String query, long limit, String pageToken) {
+    public SearchPage search(Caller caller, ClientAddress from, String query, long limit, String pageToken) {
+        limits.search().check(from, caller.userId());
         String prefix = UserRules.searchPrefix(query);
         int pageSize = Paging.limit(limit, SEARCH_DEFAULT_LIMIT, Paging.MAX_PAGE);
         String after = pageToken == null || pageToken.isEmpty() ? "" : decodePageToken(pageToken);

@@ -34,19 +34,19 @@ final class UsersGrpcService extends UsersServiceGrpc.UsersServiceImplBase {
     @Override
     public void register(RegisterRequest request, StreamObserver<RegisterResponse> responses) {
         GrpcCalls.unary(responses, "Register", () -> RegisterResponse.newBuilder()
-                .setUser(UserProtos.user(users.register(request.getUsername(), request.getDisplayName(), request.getPassword())))
+                .setUser(UserProtos.user(users.register(AuthInterceptor.clientAddress(), request.getUsername(), request.getDisplayName(), request.getPassword())))
                 .build());
     }
 
     @Override
     public void login(LoginRequest request, StreamObserver<LoginResponse> responses) {
-        GrpcCalls.unary(responses, "Login", () -> loginResponse(users.login(request.getUsername(), request.getPassword())));
+        GrpcCalls.unary(responses, "Login", () -> loginResponse(users.login(AuthInterceptor.clientAddress(), request.getUsername(), request.getPassword())));
     }
 
     @Override
     public void logout(LogoutRequest request, StreamObserver<LogoutResponse> responses) {
         GrpcCalls.unary(responses, "Logout", () -> {
-            users.logout(AuthInterceptor.caller());
+            users.logout(AuthInterceptor.caller(), AuthInterceptor.clientAddress());
             return LogoutResponse.getDefaultInstance();
         });
     }
@@ -62,7 +62,7 @@ final class UsersGrpcService extends UsersServiceGrpc.UsersServiceImplBase {
     @Override
     public void searchUsers(SearchUsersRequest request, StreamObserver<SearchUsersResponse> responses) {
         GrpcCalls.unary(responses, "SearchUsers", () -> searchResponse(
-                users.search(request.getQuery(), request.getLimit(), request.getPageToken())));
+                users.search(AuthInterceptor.caller(), AuthInterceptor.clientAddress(), request.getQuery(), request.getLimit(), request.getPageToken())));
     }
 
     static LoginResponse loginResponse(UserService.LoggedIn loggedIn) {

@@ -2,17 +2,17 @@ package dev.messenger.users;
 
 import dev.messenger.platform.auth.Sessions;
 import dev.messenger.platform.grpc.GrpcServices;
-import dev.messenger.platform.rest.RestAuth;
+import dev.messenger.platform.limits.RateLimits;
 import dev.messenger.platform.service.MessengerService;
 import dev.messenger.platform.service.Platform;
 import io.grpc.ServerServiceDefinition;
-import io.helidon.config.Config;
 import io.helidon.metrics.api.Gauge;
 import io.helidon.webserver.http.HttpService;
 
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -32,26 +32,21 @@ public final class UsersModule implements MessengerService {
     private final HttpService rest;
 
     public UsersModule(Platform platform) {
-        Config config = platform.config().get("users");
-        var cost = new PasswordHasher.Cost(
-                config.get("password-hash.memory-kib").asInt().orElse(PasswordHasher.Cost.RECOMMENDED.memoryKib()),
-                config.get("password-hash.iterations").asInt().orElse(PasswordHasher.Cost.RECOMMENDED.iterations()),
-                config.get("password-hash.parallelism").asInt().orElse(PasswordHasher.Cost.RECOMMENDED.parallelism()));
-        var throttle = new LoginThrottle(
-                config.get("login.max-failures").asInt().orElse(10),
-                config.get("login.failure-window").as(Duration.class).orElse(Duration.ofMinutes(15)),
-                platform.clock());
+        UsersSettings settings = UsersSettings.from(platform.config().get("users"));
         this.sessions = platform.sessions();
-        var hashing = new HashingGate(
-                config.get("password-hash.max-concurrent").asInt().orElse(Runtime.getRuntime().availableProcessors()),
-                config.get("password-hash.max-waiting").asInt().orElse(16),
-                config.get("password-hash.max-wait").as(Duration.class).orElse(Duration.ofSeconds(2)));
+        var hashing = new HashingGate(settings.hashingConcurrent(), settings.hashingWaiting(), settings.hashingMaxWait());
         platform.metrics().getOrCreate(Gauge.builder("messenger.password_hashing.waiting", hashing, HashingGate::waiting)
                 .description("Registrations and sign-ins waiting for a password hashing slot"));
+        RateLimits rateLimits = platform.rateLimits();
+        var limits = new UserService.Limits(
+                rateLimits.limit("register", Optional.of(settings.registerPerAddress()), Optional.empty()),
+                rateLimits.limit("login", Optional.of(settings.loginPerAddress()), Optional.empty()),
+                rateLimits.limit("search", Optional.of(settings.searchPerAddress()), Optional.of(settings.searchPerAccount())));
         this.service = new UserService(new UserRepository(platform.db()), platform.sessions(),
-                new PasswordHasher(cost, new SecureRandom()), hashing, throttle);
-        this.grpc = GrpcServices.bind(new UsersGrpcService(service), platform.sessions(), UsersGrpcService.PUBLIC_METHODS);
-        this.rest = new UsersRestService(service, new RestAuth(platform.sessions()));
+                new PasswordHasher(settings.hashCost(), new SecureRandom()), hashing,
+                new LoginThrottle(settings.loginThrottle(), platform.clock()), limits);
+        this.grpc = GrpcServices.bind(new UsersGrpcService(service), platform, UsersGrpcService.PUBLIC_METHODS);
+        this.rest = new UsersRestService(service, platform.restAuth());
     }
 
     @Override

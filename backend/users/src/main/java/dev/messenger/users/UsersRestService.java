@@ -35,17 +35,17 @@ final class UsersRestService implements HttpService {
 
     private void register(ServerRequest req, ServerResponse res) {
         RegisterRequest request = Rest.body(req, RegisterRequest.newBuilder(), true).build();
-        UserAccount user = users.register(request.getUsername(), request.getDisplayName(), request.getPassword());
+        UserAccount user = users.register(auth.clientAddress(req), request.getUsername(), request.getDisplayName(), request.getPassword());
         Rest.send(res, Status.CREATED_201, RegisterResponse.newBuilder().setUser(UserProtos.user(user)).build());
     }
 
     private void login(ServerRequest req, ServerResponse res) {
         LoginRequest request = Rest.body(req, LoginRequest.newBuilder(), true).build();
-        Rest.send(res, Status.OK_200, UsersGrpcService.loginResponse(users.login(request.getUsername(), request.getPassword())));
+        Rest.send(res, Status.OK_200, UsersGrpcService.loginResponse(users.login(auth.clientAddress(req), request.getUsername(), request.getPassword())));
     }
 
     private void logout(ServerRequest req, ServerResponse res) {
-        users.logout(auth.caller(req));
+        users.logout(auth.caller(req), auth.clientAddress(req));
         res.status(Status.NO_CONTENT_204).send();
     }
 
@@ -61,8 +61,7 @@ final class UsersRestService implements HttpService {
     }
 
     private void search(ServerRequest req, ServerResponse res) {
-        auth.caller(req);
-        var page = users.search(Rest.query(req, "q").orElse(""), Rest.queryLong(req, "limit", 0),
+        var page = users.search(auth.caller(req), auth.clientAddress(req), Rest.query(req, "q").orElse(""), Rest.queryLong(req, "limit", 0),
                 Rest.query(req, "pageToken").orElse(""));
         Rest.send(res, Status.OK_200, UsersGrpcService.searchResponse(page));
     }

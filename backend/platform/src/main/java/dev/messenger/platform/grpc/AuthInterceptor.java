@@ -4,47 +4,72 @@ import dev.messenger.platform.auth.Caller;
 import dev.messenger.platform.auth.Sessions;
 import dev.messenger.platform.errors.ApiException;
 import dev.messenger.platform.errors.Failures;
+import dev.messenger.platform.limits.ClientAddress;
+import dev.messenger.platform.limits.TrustedProxies;
 import io.grpc.Context;
 import io.grpc.Contexts;
+import io.grpc.Grpc;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.Optional;
 import java.util.Set;
+import java.util.logging.Logger;
 
 /**
- * Resolves the bearer token of every call (except the methods listed as public) to its {@link Caller}
- * and makes it available to the handler through {@link #caller()}; rejects the call otherwise.
+ * Works out who is calling: the {@link ClientAddress} of every call, and the {@link Caller} behind
+ * the bearer token of every call except the methods listed as public (rejected without a valid
+ * token). Handlers read them through {@link #caller()} and {@link #clientAddress()}.
  */
 public final class AuthInterceptor implements ServerInterceptor {
+    private static final Logger LOG = Logger.getLogger(AuthInterceptor.class.getName());
     private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+    private static final Metadata.Key<String> FORWARDED_FOR = Metadata.Key.of("x-forwarded-for", Metadata.ASCII_STRING_MARSHALLER);
     private static final Context.Key<Caller> CALLER = Context.key("messenger-caller");
+    private static final Context.Key<ClientAddress> CLIENT_ADDRESS = Context.key("messenger-client-address");
 
     private final Sessions sessions;
+    private final TrustedProxies proxies;
     private final Set<String> publicMethods;
 
     /** @param publicMethods full method names (service/method) that need no token */
-    public AuthInterceptor(Sessions sessions, Set<String> publicMethods) {
+    public AuthInterceptor(Sessions sessions, TrustedProxies proxies, Set<String> publicMethods) {
         this.sessions = sessions;
+        this.proxies = proxies;
         this.publicMethods = Set.copyOf(publicMethods);
     }
 
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
-        if (publicMethods.contains(call.getMethodDescriptor().getFullMethodName())) {
-            return next.startCall(call, headers);
+        ClientAddress from = clientAddress(call, headers);
+        String method = call.getMethodDescriptor().getFullMethodName();
+        Context context = Context.current().withValue(CLIENT_ADDRESS, from);
+        if (!publicMethods.contains(method)) {
+            try {
+                context = context.withValue(CALLER, sessions.authenticate(headers.get(AUTHORIZATION)));
+            } catch (RuntimeException e) {
+                ApiException failure = Failures.toApiException(e, "authenticate " + method);
+                LOG.fine(() -> "Refused " + method + " from " + from + ": " + failure.getMessage());
+                call.close(GrpcCalls.status(failure), GrpcCalls.trailers(failure));
+                return new ServerCall.Listener<>() {
+                };
+            }
         }
-        Caller caller;
-        try {
-            caller = sessions.authenticate(headers.get(AUTHORIZATION));
-        } catch (RuntimeException e) {
-            ApiException failure = Failures.toApiException(e, "authenticate " + call.getMethodDescriptor().getFullMethodName());
-            call.close(GrpcCalls.status(failure), new Metadata());
-            return new ServerCall.Listener<>() {
-            };
+        return Contexts.interceptCall(context, call, headers, next);
+    }
+
+    private ClientAddress clientAddress(ServerCall<?, ?> call, Metadata headers) {
+        SocketAddress peer = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
+        if (!(peer instanceof InetSocketAddress inet) || inet.getAddress() == null) {
+            return ClientAddress.LOCAL;
         }
-        return Contexts.interceptCall(Context.current().withValue(CALLER, caller), call, headers, next);
+        Iterable<String> forwarded = headers.getAll(FORWARDED_FOR);
+        return proxies.resolve(inet.getAddress(),
+                forwarded == null ? Optional.empty() : Optional.of(String.join(",", forwarded)));
     }
 
     /** The caller of the call being handled; only valid inside a handler of an authenticated method. */
@@ -54,5 +79,14 @@ public final class AuthInterceptor implements ServerInterceptor {
             throw new IllegalStateException("No authenticated caller: the method is public or the interceptor is not bound");
         }
         return caller;
+    }
+
+    /** Where the call being handled comes from; valid inside the handler of any method of a bound service. */
+    public static ClientAddress clientAddress() {
+        ClientAddress from = CLIENT_ADDRESS.get();
+        if (from == null) {
+            throw new IllegalStateException("No client address: the interceptor is not bound");
+        }
+        return from;
     }
 }

@@ -1,6 +1,6 @@
 package dev.messenger.platform.grpc;
 
-import dev.messenger.platform.auth.Sessions;
+import dev.messenger.platform.service.Platform;
 import io.grpc.BindableService;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
@@ -15,7 +15,7 @@ public final class GrpcServices {
     /**
      * @param publicMethods full method names that need no token (e.g. {@code messenger.v1.UsersService/Login})
      */
-    public static ServerServiceDefinition bind(BindableService service, Sessions sessions, Set<String> publicMethods) {
-        return ServerInterceptors.intercept(service, new AuthInterceptor(sessions, publicMethods));
+    public static ServerServiceDefinition bind(BindableService service, Platform platform, Set<String> publicMethods) {
+        return ServerInterceptors.intercept(service, new AuthInterceptor(platform.sessions(), platform.trustedProxies(), publicMethods));
     }
 }

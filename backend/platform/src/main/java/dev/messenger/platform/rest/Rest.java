@@ -3,6 +3,7 @@ package dev.messenger.platform.rest;
 import com.google.protobuf.Message;
 import dev.messenger.platform.errors.ApiException;
 import dev.messenger.platform.errors.ErrorKind;
+import dev.messenger.platform.limits.RetryAfter;
 import dev.messenger.platform.service.Ids;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpMediaType;
@@ -75,6 +76,7 @@ public final class Rest {
         if (kind == ErrorKind.UNAUTHENTICATED) {
             response.header(HeaderNames.WWW_AUTHENTICATE, "Bearer");
         }
+        failure.retryAfter().ifPresent(wait -> response.header(HeaderNames.RETRY_AFTER, Long.toString(RetryAfter.seconds(wait))));
         response.send(problemBody(failure));
     }
 

@@ -2,18 +2,35 @@ package dev.messenger.platform.rest;
 
 import dev.messenger.platform.auth.Caller;
 import dev.messenger.platform.auth.Sessions;
+import dev.messenger.platform.limits.ClientAddress;
+import dev.messenger.platform.limits.TrustedProxies;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 
-/** The caller of a REST request, from its {@code Authorization: Bearer} header. */
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Optional;
+
+/** Who is calling a REST route: the caller behind its {@code Authorization: Bearer} header, and its client address. */
 public final class RestAuth {
     private final Sessions sessions;
+    private final TrustedProxies proxies;
 
-    public RestAuth(Sessions sessions) {
+    public RestAuth(Sessions sessions, TrustedProxies proxies) {
         this.sessions = sessions;
+        this.proxies = proxies;
     }
 
     public Caller caller(ServerRequest request) {
         return sessions.authenticate(request.headers().first(HeaderNames.AUTHORIZATION).orElse(null));
+    }
+
+    public ClientAddress clientAddress(ServerRequest request) {
+        if (!(request.remotePeer().address() instanceof InetSocketAddress peer) || peer.getAddress() == null) {
+            return ClientAddress.LOCAL;
+        }
+        List<String> forwarded = request.headers().values(HeaderNames.X_FORWARDED_FOR);
+        return proxies.resolve(peer.getAddress(),
+                forwarded.isEmpty() ? Optional.empty() : Optional.of(String.join(",", forwarded)));
     }
 }

@@ -69,7 +69,7 @@ class SessionsTest {
     static void startDatabase() {
         postgres = EmbeddedPostgresServer.start(dataDir.resolve("pg"),
                 Path.of(System.getProperty("java.io.tmpdir"), "messenger-test-runtime"), 0, false);
-        coordinates = new Database.Coordinates(postgres.jdbcUrl(), postgres.username(), "");
+        coordinates = new Database.Coordinates(postgres.jdbcUrl(), postgres.username(), postgres.password());
         Database.migrate(coordinates);
         db = Database.connect(Config.just(ConfigSources.create(Map.of())), coordinates);
     }

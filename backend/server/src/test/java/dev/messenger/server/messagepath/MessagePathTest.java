@@ -333,6 +333,8 @@ class MessagePathTest {
             boolean deliveredDuringOutage = feed.tryAwaitMessages(1 + duringOutage, Duration.ofSeconds(10));
             System.out.printf("[kafka] delivered during outage: %s (%d ms), outbox rows waiting: %d%n",
                     deliveredDuringOutage, millisSince(catchUp), waiting);
+            assertTrue(deliveredDuringOutage, "the live feed catches up from PostgreSQL at its heartbeat while Kafka is down; got "
+                    + feed.messages().size() + " of " + (1 + duringOutage));
 
             long startStarted = System.nanoTime();
             backend.startKafka();

@@ -58,12 +58,18 @@ public final class TestBackend implements AutoCloseable {
                 "server.host", "127.0.0.1",
                 "db.connection.url", postgres.jdbcUrl(),
                 "db.connection.username", postgres.username(),
+                "db.connection.password", postgres.password(),
                 "kafka.bootstrap.servers", "127.0.0.1:" + kafkaPort,
                 "users.password-hash.memory-kib", "1024",
                 "users.password-hash.iterations", "1",
                 "notifications.heartbeat-interval", "PT1S",
                 "messages.outbox.poll-interval", "PT0.2S"));
         settings.put("messenger.home", dataDir.toString());
+        // Every test client comes from 127.0.0.1, so per-address limits would make the suite's
+        // results depend on test order; RateLimitsTest runs a server with them on.
+        settings.put("messenger.rate-limits.enabled", "false");
+        // Long enough that a test sees the sign-in wait before it is over, whatever the machine's load.
+        settings.put("users.login.first-delay", "PT1M");
         settings.putAll(overrides);
         return Config.builder()
                 .sources(ConfigSources.create(settings), ConfigSources.classpath("application.yaml"))
@@ -97,13 +103,17 @@ public final class TestBackend implements AutoCloseable {
         return http;
     }
 
-    /** The JDBC URL of the test PostgreSQL (its user is {@link #dbUsername()}, with no password). */
+    /** The JDBC URL of the test PostgreSQL (its user is {@link #dbUsername()}, with {@link #dbPassword()}). */
     public String jdbcUrl() {
         return postgres.jdbcUrl();
     }
 
     public String dbUsername() {
         return postgres.username();
+    }
+
+    public String dbPassword() {
+        return postgres.password();
     }
 
     /** The test Kafka broker, as host:port. */
@@ -114,7 +124,7 @@ public final class TestBackend implements AutoCloseable {
     /** A plain JDBC connection to the server's database, for checking what was stored. */
     public Connection jdbc() {
         try {
-            return DriverManager.getConnection(postgres.jdbcUrl(), postgres.username(), "");
+            return DriverManager.getConnection(postgres.jdbcUrl(), postgres.username(), postgres.password());
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }

@@ -1,0 +1,60 @@
+package dev.messenger.server;
+
+import dev.messenger.platform.limits.TrustedProxies;
+import io.helidon.config.Config;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The settings of the process as a whole (the services read their own), read once. The defaults
+ * live in application.yaml only; a missing key is a start-up error that names it.
+ */
+record ServerSettings(Set<String> services, Infrastructure.Settings infrastructure, boolean migrate, Duration tokenTtl,
+                      boolean sessionCacheEnabled, Duration sessionCacheMaxAge, int sessionCacheMaxEntries,
+                      TrustedProxies trustedProxies, boolean rateLimitsEnabled, int rateLimitsMaxTrackedKeys) {
+    static final List<String> ALL_SERVICES = List.of("users", "messages", "notifications");
+
+    static ServerSettings from(Config config) {
+        Config cache = config.get("auth.session-cache");
+        Config limits = config.get("messenger.rate-limits");
+        return new ServerSettings(
+                services(config.get("messenger.services")),
+                Infrastructure.Settings.from(config),
+                config.get("db.migrate").asBoolean().get(),
+                config.get("auth.token-ttl").as(Duration.class).get(),
+                cache.get("enabled").asBoolean().get(),
+                cache.get("max-age").as(Duration.class).get(),
+                cache.get("max-entries").asInt().get(),
+                trustedProxies(config.get("messenger.trusted-proxies")),
+                limits.get("enabled").asBoolean().get(),
+                limits.get("max-tracked-keys").asInt().get());
+    }
+
+    /** A list in YAML, or "a,b" from an environment variable. */
+    private static List<String> list(Config node) {
+        return node.isLeaf()
+                ? Arrays.stream(node.asString().get().split(",")).map(String::strip).filter(item -> !item.isEmpty()).toList()
+                : node.asList(String.class).get();
+    }
+
+    private static Set<String> services(Config node) {
+        List<String> names = list(node);
+        for (String name : names) {
+            if (!ALL_SERVICES.contains(name)) {
+                throw new IllegalArgumentException("Unknown service '" + name + "' in messenger.services; known: " + ALL_SERVICES);
+            }
+        }
+        return Set.copyOf(names);
+    }
+
+    private static TrustedProxies trustedProxies(Config node) {
+        try {
+            return TrustedProxies.of(list(node));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("messenger.trusted-proxies: " + e.getMessage(), e);
+        }
+    }
+}
