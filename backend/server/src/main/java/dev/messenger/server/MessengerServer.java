@@ -9,6 +9,7 @@ import dev.messenger.platform.auth.SessionRevocations;
 import dev.messenger.platform.auth.Sessions;
 import dev.messenger.platform.auth.Tokens;
 import dev.messenger.platform.db.Database;
+import dev.messenger.platform.helidon.CallLimitInterceptor;
 import dev.messenger.platform.helidon.UnreadableRequestInterceptor;
 import dev.messenger.platform.helidon.UnreadableRequestLogFilter;
 import dev.messenger.platform.kafka.KafkaSettings;
@@ -22,6 +23,7 @@ import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.helidon.config.Config;
 import io.helidon.dbclient.DbClient;
+import io.helidon.metrics.api.Gauge;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Metrics;
 import io.helidon.openapi.OpenApiFeature;
@@ -131,7 +133,11 @@ public final class MessengerServer implements AutoCloseable {
 
         Logger helidonGrpcLog = UnreadableRequestLogFilter.install();
         HealthStatusManager grpcHealth = new HealthStatusManager();
+        CallLimitInterceptor callLimit = new CallLimitInterceptor(settings.maxConcurrentCalls());
+        metrics.getOrCreate(Gauge.builder("messenger.grpc.calls.in_flight", callLimit, CallLimitInterceptor::inFlight)
+                .description("Unary gRPC calls being served (at most messenger.max-concurrent-calls)"));
         GrpcRouting.Builder grpc = GrpcRouting.builder()
+                .intercept(callLimit)
                 .intercept(new UnreadableRequestInterceptor())
                 .service(grpcHealth.getHealthService());
         services.forEach(service -> service.grpcServices().forEach(grpc::service));

@@ -14,7 +14,8 @@ import java.util.Set;
  */
 record ServerSettings(Set<String> services, Infrastructure.Settings infrastructure, boolean migrate, Duration tokenTtl,
                       boolean sessionCacheEnabled, Duration sessionCacheMaxAge, int sessionCacheMaxEntries,
-                      TrustedProxies trustedProxies, boolean rateLimitsEnabled, int rateLimitsMaxTrackedKeys) {
+                      TrustedProxies trustedProxies, boolean rateLimitsEnabled, int rateLimitsMaxTrackedKeys,
+                      int maxConcurrentCalls) {
     static final List<String> ALL_SERVICES = List.of("users", "messages", "notifications");
 
     static ServerSettings from(Config config) {
@@ -30,7 +31,8 @@ record ServerSettings(Set<String> services, Infrastructure.Settings infrastructu
                 cache.get("max-entries").asInt().get(),
                 trustedProxies(config.get("messenger.trusted-proxies")),
                 limits.get("enabled").asBoolean().get(),
-                limits.get("max-tracked-keys").asInt().get());
+                limits.get("max-tracked-keys").asInt().get(),
+                config.get("messenger.max-concurrent-calls").asInt().get());
     }
 
     /** A list in YAML, or "a,b" from an environment variable. */

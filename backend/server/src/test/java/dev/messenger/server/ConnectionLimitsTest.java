@@ -1,8 +1,14 @@
 package dev.messenger.server;
 
+import dev.messenger.api.v1.RegisterRequest;
+import dev.messenger.api.v1.UsersServiceGrpc;
+import dev.messenger.client.MessengerChannels;
 import dev.messenger.server.testing.BackendExtension;
 import dev.messenger.server.testing.RawHttp2;
 import dev.messenger.server.testing.TestBackend;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -13,6 +19,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -65,6 +74,61 @@ class ConnectionLimitsTest {
             Optional<RawHttp2.Frame> answer = bystander.awaitFrame(RawHttp2.endOf(waiting), Duration.ofSeconds(10));
             assertTrue(answer.isPresent() && answer.get().type() == RawHttp2.HEADERS, "an answer on the other connection: " + answer);
             assertEquals(3, answer.get().grpcStatus(), "INVALID_ARGUMENT for an empty Register: " + answer.get().headers());
+        }
+    }
+
+    /**
+     * Calls beyond messenger.max-concurrent-calls are refused at once (Helidon's own request cap does
+     * not count gRPC, defect 14), while streams that have not sent their request hold no place: 50 of
+     * them stay open the whole time. Registrations with a deliberately slow hash keep the one place
+     * busy while the others arrive.
+     */
+    @Test
+    @Timeout(60)
+    void unaryCallsBeyondTheCapAreRefusedAtOnceWhileSilentStreamsHoldNoPlace(TestBackend backend) throws Exception {
+        try (MessengerServer server = MessengerServer.start(backend.config(Map.of(
+                "messenger.max-concurrent-calls", "1",
+                "users.password-hash.memory-kib", "65536",
+                "users.password-hash.iterations", "4")));
+             RawHttp2 silent = RawHttp2.connect("127.0.0.1", server.port())) {
+            for (int i = 0; i < 50; i++) {
+                silent.grpcHeaders(silent.newStreamId(), WAITING_METHOD, Map.of(), false);
+            }
+            silent.flush();
+            ManagedChannel channel = MessengerChannels.plaintext("127.0.0.1:" + server.port());
+            try {
+                List<Status.Code> outcomes = registerAtOnce(channel, 8);
+                assertTrue(outcomes.contains(Status.Code.OK), outcomes.toString());
+                assertTrue(outcomes.contains(Status.Code.RESOURCE_EXHAUSTED), "some refused while one was served: " + outcomes);
+                assertTrue(outcomes.stream().allMatch(code -> code == Status.Code.OK || code == Status.Code.RESOURCE_EXHAUSTED),
+                        outcomes.toString());
+            } finally {
+                channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /** The outcome of each of {@code count} registrations sent at once; a refusal must be the call cap's. */
+    private static List<Status.Code> registerAtOnce(ManagedChannel channel, int count) {
+        var users = UsersServiceGrpc.newBlockingStub(channel);
+        List<CompletableFuture<Status.Code>> calls = new ArrayList<>();
+        try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < count; i++) {
+                String username = "cap_" + Long.toString(System.nanoTime(), 36) + i;
+                calls.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        users.withDeadlineAfter(30, TimeUnit.SECONDS).register(RegisterRequest.newBuilder()
+                                .setUsername(username).setPassword("correct horse battery").build());
+                        return Status.Code.OK;
+                    } catch (StatusRuntimeException e) {
+                        Status status = e.getStatus();
+                        assertTrue(status.getCode() != Status.Code.RESOURCE_EXHAUSTED || status.getDescription().contains("busy"),
+                                status.toString());
+                        return status.getCode();
+                    }
+                }, threads));
+            }
+            return calls.stream().map(CompletableFuture::join).toList();
         }
     }
 
