@@ -3,13 +3,16 @@ package dev.messenger.users;
 import dev.messenger.platform.db.Rows;
 import dev.messenger.platform.errors.ApiException;
 import dev.messenger.platform.errors.Failures;
+import dev.messenger.platform.db.Transactions;
 import io.helidon.dbclient.DbClient;
+import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbRow;
 
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 
 /** The users table. */
 final class UserRepository {
@@ -51,6 +54,30 @@ final class UserRepository {
                 .addParam("id", id)
                 .execute()
                 .map(UserRepository::account);
+    }
+
+    Optional<Credentials> credentials(UUID id) {
+        return db.execute().createGet("SELECT %s, password_hash FROM users WHERE id = CAST(:id AS uuid)".formatted(COLUMNS))
+                .addParam("id", id)
+                .execute()
+                .map(row -> new Credentials(account(row), Rows.string(row, "password_hash")));
+    }
+
+    /**
+     * Sets a new password hash and, in the same transaction, whatever else must change with it
+     * (signing the other sessions out): both happen or neither.
+     */
+    <T> T changePassword(UUID id, String passwordHash, Function<DbExecute, T> alongside) {
+        return Transactions.inTransaction(db, tx -> {
+            long updated = tx.createUpdate("UPDATE users SET password_hash = :hash WHERE id = CAST(:id AS uuid)")
+                    .addParam("hash", passwordHash)
+                    .addParam("id", id)
+                    .execute();
+            if (updated == 0) {
+                throw ApiException.notFound("No user with id " + id);
+            }
+            return alongside.apply(tx);
+        });
     }
 
     Optional<Credentials> credentials(String usernameKey) {

@@ -11,6 +11,7 @@ final class UserRules {
     static final int PASSWORD_MIN = 8;
     static final int PASSWORD_MAX = 256;
     static final int DISPLAY_NAME_MAX = 64;
+    static final int DEVICE_NAME_MAX = 64;
     private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9_.-]{3,32}");
     private static final Pattern USERNAME_PREFIX = Pattern.compile("[A-Za-z0-9_.-]{1,32}");
 
@@ -57,6 +58,21 @@ final class UserRules {
         }
         if (trimmed.codePoints().anyMatch(Character::isISOControl)) {
             throw ApiException.invalid("display name must not contain control characters");
+        }
+        return trimmed;
+    }
+
+    /** What a client calls the device it signs in from; optional (empty), shown in the devices list. */
+    static String deviceName(String deviceName) {
+        if (deviceName == null || deviceName.isBlank()) {
+            return "";
+        }
+        String trimmed = TextChecks.requireStorable(deviceName, "deviceName").strip();
+        if (trimmed.codePointCount(0, trimmed.length()) > DEVICE_NAME_MAX) {
+            throw ApiException.invalid("deviceName must be at most " + DEVICE_NAME_MAX + " characters");
+        }
+        if (trimmed.codePoints().anyMatch(Character::isISOControl)) {
+            throw ApiException.invalid("deviceName must not contain control characters");
         }
         return trimmed;
     }

@@ -59,7 +59,7 @@ public final class UserService {
         return user;
     }
 
-    public LoggedIn login(ClientAddress from, String username, String password) {
+    public LoggedIn login(ClientAddress from, String username, String password, String deviceName) {
         limits.login().check(from);
         if (username == null || username.isEmpty() || password == null || password.isEmpty()) {
             throw ApiException.invalid("username and password are required");
@@ -69,12 +69,9 @@ public final class UserService {
                 || password.length() > 4 * UserRules.PASSWORD_MAX) {
             throw ApiException.unauthenticated("Wrong username or password");
         }
+        String validDeviceName = UserRules.deviceName(deviceName);
         String key = UserRules.key(username);
-        var wait = throttle.wait(key, from);
-        if (wait.isPresent()) {
-            throw new ApiException(ErrorKind.RESOURCE_EXHAUSTED, "Too many wrong passwords for this username from your address; try again in "
-                    + RetryAfter.seconds(wait.get()) + " s", wait.get());
-        }
+        refuseWhileThrottled(key, from);
         var credentials = users.credentials(key);
         boolean valid = hashing.run(() -> credentials.isPresent()
                 ? hasher.verify(password, credentials.get().passwordHash())
@@ -86,9 +83,68 @@ public final class UserService {
         }
         throttle.recordSuccess(key, from);
         UserAccount user = credentials.get().account();
-        IssuedToken token = sessions.open(user.id());
+        IssuedToken token = sessions.open(user.id(), validDeviceName, from);
         LOG.info(() -> "User " + user.id() + " signed in from " + from);
         return new LoggedIn(token, user);
+    }
+
+    private void refuseWhileThrottled(String usernameKey, ClientAddress from) {
+        var wait = throttle.wait(usernameKey, from);
+        if (wait.isPresent()) {
+            throw new ApiException(ErrorKind.RESOURCE_EXHAUSTED, "Too many wrong passwords for this username from your address; try again in "
+                    + RetryAfter.seconds(wait.get()) + " s", wait.get());
+        }
+    }
+
+    /**
+     * Checked like a sign-in (the same rate limit and throttle, so a stolen session cannot guess
+     * the password faster than a sign-in could); the other sessions are signed out in the same
+     * transaction as the new hash is stored. Returns how many were.
+     */
+    public int changePassword(Caller caller, ClientAddress from, String currentPassword, String newPassword) {
+        limits.login().check(from);
+        if (currentPassword == null || currentPassword.isEmpty()) {
+            throw ApiException.invalid("currentPassword is required");
+        }
+        TextChecks.requireStorable(currentPassword, "currentPassword");
+        String validNew = UserRules.password(newPassword);
+        var credentials = users.credentials(caller.userId())
+                .orElseThrow(() -> ApiException.unauthenticated("The account no longer exists"));
+        String key = UserRules.key(credentials.account().username());
+        refuseWhileThrottled(key, from);
+        boolean valid = currentPassword.length() <= 4 * UserRules.PASSWORD_MAX
+                && hashing.run(() -> hasher.verify(currentPassword, credentials.passwordHash()));
+        if (!valid) {
+            throttle.recordFailure(key, from);
+            LOG.info(() -> "Wrong current password in a password change for user " + caller.userId() + " from " + from);
+            // Not UNAUTHENTICATED: the session is fine, and clients sign out on that status.
+            throw ApiException.permissionDenied("The current password is not right");
+        }
+        throttle.recordSuccess(key, from);
+        if (validNew.equals(currentPassword)) {
+            throw ApiException.invalid("The new password is the current one");
+        }
+        String newHash = hashing.run(() -> hasher.hash(validNew));
+        List<UUID> signedOut = users.changePassword(caller.userId(), newHash, tx -> sessions.deleteOthers(tx, caller));
+        sessions.ended(signedOut);
+        LOG.info(() -> "User " + caller.userId() + " changed their password from " + from + "; signed out "
+                + signedOut.size() + " other sessions");
+        return signedOut.size();
+    }
+
+    public List<Sessions.Device> sessions(Caller caller) {
+        return sessions.list(caller);
+    }
+
+    public void revokeSession(Caller caller, ClientAddress from, UUID sessionId) {
+        sessions.revoke(caller, sessionId);
+        LOG.info(() -> "User " + caller.userId() + " signed out session " + sessionId + " from " + from);
+    }
+
+    public int revokeOtherSessions(Caller caller, ClientAddress from) {
+        int revoked = sessions.revokeOthers(caller);
+        LOG.info(() -> "User " + caller.userId() + " signed out " + revoked + " other sessions from " + from);
+        return revoked;
     }
 
     public void logout(Caller caller, ClientAddress from) {

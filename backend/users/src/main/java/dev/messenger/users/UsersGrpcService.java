@@ -1,13 +1,21 @@
 package dev.messenger.users;
 
+import dev.messenger.api.v1.ChangePasswordRequest;
+import dev.messenger.api.v1.ChangePasswordResponse;
 import dev.messenger.api.v1.GetUserRequest;
 import dev.messenger.api.v1.GetUserResponse;
+import dev.messenger.api.v1.ListSessionsRequest;
+import dev.messenger.api.v1.ListSessionsResponse;
 import dev.messenger.api.v1.LoginRequest;
 import dev.messenger.api.v1.LoginResponse;
 import dev.messenger.api.v1.LogoutRequest;
 import dev.messenger.api.v1.LogoutResponse;
 import dev.messenger.api.v1.RegisterRequest;
 import dev.messenger.api.v1.RegisterResponse;
+import dev.messenger.api.v1.RevokeOtherSessionsRequest;
+import dev.messenger.api.v1.RevokeOtherSessionsResponse;
+import dev.messenger.api.v1.RevokeSessionRequest;
+import dev.messenger.api.v1.RevokeSessionResponse;
 import dev.messenger.api.v1.SearchUsersRequest;
 import dev.messenger.api.v1.SearchUsersResponse;
 import dev.messenger.api.v1.UsersServiceGrpc;
@@ -40,7 +48,8 @@ final class UsersGrpcService extends UsersServiceGrpc.UsersServiceImplBase {
 
     @Override
     public void login(LoginRequest request, StreamObserver<LoginResponse> responses) {
-        GrpcCalls.unary(responses, "Login", () -> loginResponse(users.login(AuthInterceptor.clientAddress(), request.getUsername(), request.getPassword())));
+        GrpcCalls.unary(responses, "Login", () -> loginResponse(users.login(AuthInterceptor.clientAddress(), request.getUsername(), request.getPassword(),
+                request.getDeviceName())));
     }
 
     @Override
@@ -63,6 +72,37 @@ final class UsersGrpcService extends UsersServiceGrpc.UsersServiceImplBase {
     public void searchUsers(SearchUsersRequest request, StreamObserver<SearchUsersResponse> responses) {
         GrpcCalls.unary(responses, "SearchUsers", () -> searchResponse(
                 users.search(AuthInterceptor.caller(), AuthInterceptor.clientAddress(), request.getQuery(), request.getLimit(), request.getPageToken())));
+    }
+
+    @Override
+    public void listSessions(ListSessionsRequest request, StreamObserver<ListSessionsResponse> responses) {
+        GrpcCalls.unary(responses, "ListSessions", () -> {
+            var caller = AuthInterceptor.caller();
+            return UserProtos.sessions(users.sessions(caller), caller);
+        });
+    }
+
+    @Override
+    public void revokeSession(RevokeSessionRequest request, StreamObserver<RevokeSessionResponse> responses) {
+        GrpcCalls.unary(responses, "RevokeSession", () -> {
+            users.revokeSession(AuthInterceptor.caller(), AuthInterceptor.clientAddress(), Ids.uuid(request.getSessionId(), "sessionId"));
+            return RevokeSessionResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void revokeOtherSessions(RevokeOtherSessionsRequest request, StreamObserver<RevokeOtherSessionsResponse> responses) {
+        GrpcCalls.unary(responses, "RevokeOtherSessions", () -> RevokeOtherSessionsResponse.newBuilder()
+                .setRevoked(users.revokeOtherSessions(AuthInterceptor.caller(), AuthInterceptor.clientAddress()))
+                .build());
+    }
+
+    @Override
+    public void changePassword(ChangePasswordRequest request, StreamObserver<ChangePasswordResponse> responses) {
+        GrpcCalls.unary(responses, "ChangePassword", () -> ChangePasswordResponse.newBuilder()
+                .setRevoked(users.changePassword(AuthInterceptor.caller(), AuthInterceptor.clientAddress(),
+                        request.getCurrentPassword(), request.getNewPassword()))
+                .build());
     }
 
     static LoginResponse loginResponse(UserService.LoggedIn loggedIn) {

@@ -1,9 +1,12 @@
 package dev.messenger.users;
 
+import dev.messenger.api.v1.ChangePasswordRequest;
+import dev.messenger.api.v1.ChangePasswordResponse;
 import dev.messenger.api.v1.GetUserResponse;
 import dev.messenger.api.v1.LoginRequest;
 import dev.messenger.api.v1.RegisterRequest;
 import dev.messenger.api.v1.RegisterResponse;
+import dev.messenger.api.v1.RevokeOtherSessionsResponse;
 import dev.messenger.platform.rest.Rest;
 import dev.messenger.platform.rest.RestAuth;
 import dev.messenger.platform.service.Ids;
@@ -30,7 +33,11 @@ final class UsersRestService implements HttpService {
                 .post("/auth/logout", this::logout)
                 .get("/users/me", this::me)
                 .get("/users/{id}", this::getUser)
-                .get("/users", this::search);
+                .get("/users", this::search)
+                .get("/auth/sessions", this::sessions)
+                .post("/auth/sessions/revoke-others", this::revokeOthers)
+                .delete("/auth/sessions/{id}", this::revokeSession)
+                .post("/users/me/password", this::changePassword);
     }
 
     private void register(ServerRequest req, ServerResponse res) {
@@ -41,12 +48,39 @@ final class UsersRestService implements HttpService {
 
     private void login(ServerRequest req, ServerResponse res) {
         LoginRequest request = Rest.body(req, LoginRequest.newBuilder(), true).build();
-        Rest.send(res, Status.OK_200, UsersGrpcService.loginResponse(users.login(auth.clientAddress(req), request.getUsername(), request.getPassword())));
+        Rest.send(res, Status.OK_200, UsersGrpcService.loginResponse(users.login(auth.clientAddress(req), request.getUsername(), request.getPassword(),
+                request.getDeviceName())));
     }
 
     private void logout(ServerRequest req, ServerResponse res) {
         users.logout(auth.caller(req), auth.clientAddress(req));
         res.status(Status.NO_CONTENT_204).send();
+    }
+
+    private void sessions(ServerRequest req, ServerResponse res) {
+        var caller = auth.caller(req);
+        Rest.send(res, Status.OK_200, UserProtos.sessions(users.sessions(caller), caller));
+    }
+
+    private void revokeSession(ServerRequest req, ServerResponse res) {
+        var caller = auth.caller(req);
+        users.revokeSession(caller, auth.clientAddress(req), Ids.uuid(req.path().pathParameters().get("id"), "id"));
+        res.status(Status.NO_CONTENT_204).send();
+    }
+
+    private void revokeOthers(ServerRequest req, ServerResponse res) {
+        var caller = auth.caller(req);
+        Rest.send(res, Status.OK_200, RevokeOtherSessionsResponse.newBuilder()
+                .setRevoked(users.revokeOtherSessions(caller, auth.clientAddress(req))).build());
+    }
+
+    private void changePassword(ServerRequest req, ServerResponse res) {
+        var caller = auth.caller(req);
+        ChangePasswordRequest request = Rest.body(req, ChangePasswordRequest.newBuilder(), true).build();
+        Rest.send(res, Status.OK_200, ChangePasswordResponse.newBuilder()
+                .setRevoked(users.changePassword(caller, auth.clientAddress(req), request.getCurrentPassword(),
+                        request.getNewPassword()))
+                .build());
     }
 
     private void me(ServerRequest req, ServerResponse res) {

@@ -22,10 +22,14 @@ import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * The one place that talks to the server: owns the channel for unary calls, the session token
@@ -90,9 +94,33 @@ public final class ServerConnection implements MessengerApi, AutoCloseable {
 
     @Override
     public LoginResponse login(String username, String password) {
-        LoginResponse response = users().login(LoginRequest.newBuilder().setUsername(username).setPassword(password).build());
+        LoginResponse response = users().login(LoginRequest.newBuilder().setUsername(username).setPassword(password)
+                .setDeviceName(deviceName()).build());
         token = response.getToken();
         return response;
+    }
+
+    /**
+     * How the devices list names this sign-in: "Messenger on <host name>", within the server's 64
+     * characters. The host name is read without a name look-up (InetAddress.getLocalHost() can
+     * stall for seconds where DNS is broken).
+     */
+    static String deviceName() {
+        String host = Stream.of(System.getenv("HOSTNAME"), System.getenv("COMPUTERNAME"), etcHostname())
+                .filter(value -> value != null && !value.isBlank() && value.codePoints().noneMatch(Character::isISOControl))
+                .findFirst()
+                .orElse(System.getProperty("os.name", "this computer"));
+        String name = "Messenger on " + host.strip();
+        return name.codePointCount(0, name.length()) <= 64 ? name : name.substring(0, name.offsetByCodePoints(0, 64));
+    }
+
+    private static String etcHostname() {
+        try {
+            Path file = Path.of("/etc/hostname");
+            return Files.isReadable(file) ? Files.readString(file).strip() : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     @Override

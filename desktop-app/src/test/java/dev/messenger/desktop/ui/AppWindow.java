@@ -123,6 +123,18 @@ final class AppWindow implements AutoCloseable {
                 && text.test(labeled.getText()));
     }
 
+    /**
+     * The node matching the query that shows the text and is on screen: list views keep spare cells
+     * (empty, or detached from the scene) that match the same query, and a click on one fails.
+     */
+    Node showing(String query, Predicate<String> text) {
+        return all(query).stream()
+                .filter(node -> node.getScene() != null && node instanceof Labeled labeled && labeled.getText() != null
+                        && text.test(labeled.getText()))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("No " + query + " showing the expected text in " + stage.getUserData()));
+    }
+
     boolean hasNode(String query) {
         return !all(query).isEmpty();
     }

@@ -186,7 +186,7 @@ class DesktopAppUiTest {
         again.waitUntil("signed straight in", () -> again.hasNode("#conversations"));
         // Empty list cells carry the style class too: wait for the row that shows gina.
         again.waitUntil("the conversation with gina is listed", () -> again.shows(".conversation-name", "Test gina"::equals));
-        robot.clickOn((Node) again.node(".conversation-name"));
+        robot.clickOn(again.showing(".conversation-name", "Test gina"::equals));
         again.waitUntil("the message is sent", () -> again.shows(".message-text", "written on the train"::equals)
                 && !again.shows(".message-meta", meta -> meta.contains("sending")));
         try (var connection = backend.jdbc(); var statement = connection.prepareStatement(

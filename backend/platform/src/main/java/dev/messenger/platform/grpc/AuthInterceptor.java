@@ -50,7 +50,7 @@ public final class AuthInterceptor implements ServerInterceptor {
         Context context = Context.current().withValue(CLIENT_ADDRESS, from);
         if (!publicMethods.contains(method)) {
             try {
-                context = context.withValue(CALLER, sessions.authenticate(headers.get(AUTHORIZATION)));
+                context = context.withValue(CALLER, sessions.authenticate(headers.get(AUTHORIZATION), from));
             } catch (RuntimeException e) {
                 ApiException failure = Failures.toApiException(e, "authenticate " + method);
                 LOG.fine(() -> "Refused " + method + " from " + from + ": " + failure.getMessage());

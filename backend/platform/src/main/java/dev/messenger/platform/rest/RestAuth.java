@@ -22,7 +22,7 @@ public final class RestAuth {
     }
 
     public Caller caller(ServerRequest request) {
-        return sessions.authenticate(request.headers().first(HeaderNames.AUTHORIZATION).orElse(null));
+        return sessions.authenticate(request.headers().first(HeaderNames.AUTHORIZATION).orElse(null), clientAddress(request));
     }
 
     public ClientAddress clientAddress(ServerRequest request) {

@@ -3,6 +3,7 @@ package dev.messenger.platform.auth;
 import dev.messenger.platform.db.Database;
 import dev.messenger.platform.embedded.EmbeddedPostgresServer;
 import dev.messenger.platform.errors.ApiException;
+import dev.messenger.platform.limits.ClientAddress;
 import dev.messenger.platform.errors.ErrorKind;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
@@ -114,12 +115,12 @@ class SessionsTest {
     void aTokenAuthenticatesItsUserUntilItExpires() {
         var sessions = sessions(clock);
         UUID user = newUser();
-        IssuedToken token = sessions.open(user);
+        IssuedToken token = sessions.open(user, "test device", ClientAddress.LOCAL);
         assertEquals(now.plus(Duration.ofHours(1)), token.expiresAt());
-        assertEquals(user, sessions.authenticate("Bearer " + token.token()).userId());
+        assertEquals(user, sessions.authenticate("Bearer " + token.token(), ClientAddress.LOCAL).userId());
 
         now = now.plus(Duration.ofMinutes(61));
-        ApiException expired = assertThrows(ApiException.class, () -> sessions.authenticate("Bearer " + token.token()));
+        ApiException expired = assertThrows(ApiException.class, () -> sessions.authenticate("Bearer " + token.token(), ClientAddress.LOCAL));
         assertEquals(ErrorKind.UNAUTHENTICATED, expired.kind());
     }
 
@@ -127,14 +128,14 @@ class SessionsTest {
     void closingASessionRevokesOnlyThatToken() {
         var sessions = sessions(clock);
         UUID user = newUser();
-        IssuedToken laptop = sessions.open(user);
-        IssuedToken phone = sessions.open(user);
-        Caller laptopCaller = sessions.authenticate("Bearer " + laptop.token());
+        IssuedToken laptop = sessions.open(user, "test device", ClientAddress.LOCAL);
+        IssuedToken phone = sessions.open(user, "test device", ClientAddress.LOCAL);
+        Caller laptopCaller = sessions.authenticate("Bearer " + laptop.token(), ClientAddress.LOCAL);
 
         sessions.close(laptopCaller);
 
-        assertThrows(ApiException.class, () -> sessions.authenticate("Bearer " + laptop.token()));
-        assertEquals(user, sessions.authenticate("Bearer " + phone.token()).userId());
+        assertThrows(ApiException.class, () -> sessions.authenticate("Bearer " + laptop.token(), ClientAddress.LOCAL));
+        assertEquals(user, sessions.authenticate("Bearer " + phone.token(), ClientAddress.LOCAL).userId());
     }
 
     @Test
@@ -142,7 +143,7 @@ class SessionsTest {
         var sessions = sessions(clock);
         String unknown = new Tokens(new SecureRandom()).newToken();
         for (String header : new String[]{null, "", "Bearer " + unknown, "Bearer nonsense", "Basic abc"}) {
-            ApiException e = assertThrows(ApiException.class, () -> sessions.authenticate(header));
+            ApiException e = assertThrows(ApiException.class, () -> sessions.authenticate(header, ClientAddress.LOCAL));
             assertEquals(ErrorKind.UNAUTHENTICATED, e.kind());
         }
     }
@@ -151,16 +152,16 @@ class SessionsTest {
     void purgeRemovesOnlyExpiredSessions() {
         var sessions = sessions(clock);
         UUID user = newUser();
-        sessions.open(user);
+        sessions.open(user, "test device", ClientAddress.LOCAL);
         now = now.plus(Duration.ofMinutes(30));
-        IssuedToken later = sessions.open(user);
+        IssuedToken later = sessions.open(user, "test device", ClientAddress.LOCAL);
         now = now.plus(Duration.ofMinutes(45));
 
         long purged = sessions.purgeExpired();
 
         assertTrue(purged >= 1, "this test's expired session (other tests' sessions may expire too)");
         assertEquals(1L, sessionsOf(user), "the unexpired session stays");
-        assertEquals(user, sessions.authenticate("Bearer " + later.token()).userId());
+        assertEquals(user, sessions.authenticate("Bearer " + later.token(), ClientAddress.LOCAL).userId());
     }
 
     @Test
@@ -170,15 +171,15 @@ class SessionsTest {
         Sessions serverA = sessions(Clock.systemUTC(), cacheA);
         Sessions serverB = sessions(Clock.systemUTC(), cacheB);
         UUID user = newUser();
-        IssuedToken token = serverA.open(user);
+        IssuedToken token = serverA.open(user, "test device", ClientAddress.LOCAL);
         String header = "Bearer " + token.token();
-        Caller caller = serverA.authenticate(header);
-        assertEquals(caller, serverB.authenticate(header));
+        Caller caller = serverA.authenticate(header, ClientAddress.LOCAL);
+        assertEquals(caller, serverB.authenticate(header, ClientAddress.LOCAL));
         assertEquals(1, cacheB.size(), "server B answers from its cache now");
 
         serverA.close(caller);
 
-        assertThrows(ApiException.class, () -> serverA.authenticate(header));
+        assertThrows(ApiException.class, () -> serverA.authenticate(header, ClientAddress.LOCAL));
         long refusedAfter = awaitTrue(() -> refused(serverB, header), "server B refuses the revoked token");
         assertEquals(0, cacheB.size());
         System.out.printf("[session cache] another server refused a revoked token %d ms after the logout%n", refusedAfter);
@@ -189,8 +190,8 @@ class SessionsTest {
         SessionCache cache = new SessionCache(Duration.ofMinutes(1), 1000);
         Sessions server = sessions(Clock.systemUTC(), cache);
         UUID user = newUser();
-        String header = "Bearer " + server.open(user).token();
-        server.authenticate(header);
+        String header = "Bearer " + server.open(user, "test device", ClientAddress.LOCAL).token();
+        server.authenticate(header, ClientAddress.LOCAL);
         assertEquals(1, cache.size());
 
         // An operator's statement, not a logout: the schema's trigger announces it.
@@ -205,8 +206,8 @@ class SessionsTest {
         Sessions server = sessions(Clock.systemUTC(), cache);
         Sessions other = sessions(Clock.systemUTC());
         UUID user = newUser();
-        String header = "Bearer " + server.open(user).token();
-        server.authenticate(header);
+        String header = "Bearer " + server.open(user, "test device", ClientAddress.LOCAL).token();
+        server.authenticate(header, ClientAddress.LOCAL);
         assertEquals(1, cache.size());
 
         long terminated = db.execute().createGet("""
@@ -219,9 +220,9 @@ class SessionsTest {
 
         // The listener notices, forgets everything, reconnects and listens again.
         awaitTrue(() -> cache.size() == 0 && cache.listening() && listenerConnections() == 2, "the listeners are back");
-        server.authenticate(header);
+        server.authenticate(header, ClientAddress.LOCAL);
         assertEquals(1, cache.size(), "cached again once listening");
-        other.close(other.authenticate(header));
+        other.close(other.authenticate(header, ClientAddress.LOCAL));
         awaitTrue(() -> refused(server, header), "revocations are heard again after the reconnect");
     }
 
@@ -230,8 +231,8 @@ class SessionsTest {
         Sessions serverA = sessions(Clock.systemUTC());
         Sessions serverB = sessions(Clock.systemUTC());
         UUID user = newUser();
-        Caller onA = serverA.authenticate("Bearer " + serverA.open(user).token());
-        Caller other = serverA.authenticate("Bearer " + serverA.open(user).token());
+        Caller onA = serverA.authenticate("Bearer " + serverA.open(user, "test device", ClientAddress.LOCAL).token(), ClientAddress.LOCAL);
+        Caller other = serverA.authenticate("Bearer " + serverA.open(user, "test device", ClientAddress.LOCAL).token(), ClientAddress.LOCAL);
         CountDownLatch ended = new CountDownLatch(1);
         AtomicInteger otherEnded = new AtomicInteger();
         try (AutoCloseable watching = serverB.watch(onA, ended::countDown);
@@ -247,7 +248,7 @@ class SessionsTest {
     @Test
     void watchingASessionRevokedJustBeforeEndsAtOnce() throws Exception {
         Sessions server = sessions(Clock.systemUTC());
-        Caller caller = server.authenticate("Bearer " + server.open(newUser()).token());
+        Caller caller = server.authenticate("Bearer " + server.open(newUser(), "test device", ClientAddress.LOCAL).token(), ClientAddress.LOCAL);
         server.close(caller);
         // A feed that authenticated just before the logout starts watching just after it.
         CountDownLatch ended = new CountDownLatch(1);
@@ -261,7 +262,7 @@ class SessionsTest {
         SessionCache cache = new SessionCache(Duration.ofMinutes(1), 1000);
         Sessions server = sessions(Clock.systemUTC(), cache);
         UUID user = newUser();
-        Caller caller = server.authenticate("Bearer " + server.open(user).token());
+        Caller caller = server.authenticate("Bearer " + server.open(user, "test device", ClientAddress.LOCAL).token(), ClientAddress.LOCAL);
         CountDownLatch ended = new CountDownLatch(1);
         try (AutoCloseable watching = server.watch(caller, ended::countDown)) {
             // The listener's connection goes, and while it is away the session is deleted: its
@@ -286,7 +287,7 @@ class SessionsTest {
 
     private static boolean refused(Sessions sessions, String header) {
         try {
-            sessions.authenticate(header);
+            sessions.authenticate(header, ClientAddress.LOCAL);
             return false;
         } catch (ApiException e) {
             assertEquals(ErrorKind.UNAUTHENTICATED, e.kind());
