@@ -14,9 +14,11 @@ import io.helidon.dbclient.DbRow;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -60,6 +62,14 @@ final class MessageRepository {
 
         record UnknownRecipient() implements Outcome {
         }
+
+        /** The recipient deleted their account: it receives nothing any more. */
+        record RecipientDeleted() implements Outcome {
+        }
+
+        /** The sender's account was deleted while the send was on its way. */
+        record SenderDeleted() implements Outcome {
+        }
     }
 
     /**
@@ -72,10 +82,14 @@ final class MessageRepository {
      */
     List<Outcome> store(List<Draft> drafts) {
         return Transactions.inTransaction(db, tx -> {
-            Map<UUID, Long> heads = lockFeedHeads(tx, drafts);
+            Map<UUID, Long> heads = new HashMap<>();
+            Set<UUID> deleted = new HashSet<>();
+            lockFeedHeads(tx, drafts, heads, deleted);
             List<Integer> storable = new ArrayList<>();
             for (int i = 0; i < drafts.size(); i++) {
-                if (heads.containsKey(drafts.get(i).recipientId())) {
+                Draft draft = drafts.get(i);
+                if (heads.containsKey(draft.recipientId()) && !deleted.contains(draft.recipientId())
+                        && !deleted.contains(draft.senderId())) {
                     storable.add(i);
                 }
             }
@@ -91,12 +105,17 @@ final class MessageRepository {
             List<Outcome> outcomes = new ArrayList<>(drafts.size());
             for (int i = 0; i < drafts.size(); i++) {
                 Message message = stored.get(i);
+                Draft draft = drafts.get(i);
                 if (message != null) {
                     outcomes.add(new Outcome.Stored(sentById.get(message.getId())));
-                } else if (heads.containsKey(drafts.get(i).recipientId())) {
-                    outcomes.add(new Outcome.ClientIdTaken());
-                } else {
+                } else if (!heads.containsKey(draft.recipientId())) {
                     outcomes.add(new Outcome.UnknownRecipient());
+                } else if (deleted.contains(draft.senderId())) {
+                    outcomes.add(new Outcome.SenderDeleted());
+                } else if (deleted.contains(draft.recipientId())) {
+                    outcomes.add(new Outcome.RecipientDeleted());
+                } else {
+                    outcomes.add(new Outcome.ClientIdTaken());
                 }
             }
             return outcomes;
@@ -105,25 +124,35 @@ final class MessageRepository {
 
     /**
      * Locks the feed heads of every sender and recipient that exists (creating missing heads at 0), in
-     * PostgreSQL's uuid order; a recipient that does not exist is simply absent from the result.
+     * PostgreSQL's uuid order, into {@code heads}; a user that does not exist is simply absent from
+     * it, and one whose account was deleted is also put in {@code deleted}.
      */
-    private static Map<UUID, Long> lockFeedHeads(DbExecute tx, List<Draft> drafts) {
+    private static void lockFeedHeads(DbExecute tx, List<Draft> drafts, Map<UUID, Long> heads, Set<UUID> deleted) {
         String[] users = drafts.stream()
                 .flatMap(draft -> Stream.of(draft.senderId(), draft.recipientId()))
                 .distinct()
                 .map(UUID::toString)
                 .toArray(String[]::new);
-        Map<UUID, Long> heads = new HashMap<>();
         try (var rows = tx.createQuery("""
-                        INSERT INTO feed_heads AS h (user_id, last_seq)
-                        SELECT u.id, 0 FROM users u WHERE u.id = ANY(CAST(:users AS uuid[])) ORDER BY u.id
-                        ON CONFLICT (user_id) DO UPDATE SET last_seq = h.last_seq
-                        RETURNING user_id, last_seq""")
+                        WITH involved AS (
+                            SELECT u.id, u.deleted_at IS NOT NULL AS deleted FROM users u WHERE u.id = ANY(CAST(:users AS uuid[]))
+                        ), locked AS (
+                            INSERT INTO feed_heads AS h (user_id, last_seq)
+                            SELECT id, 0 FROM involved ORDER BY id
+                            ON CONFLICT (user_id) DO UPDATE SET last_seq = h.last_seq
+                            RETURNING user_id, last_seq
+                        )
+                        SELECT l.user_id, l.last_seq, i.deleted FROM locked l JOIN involved i ON i.id = l.user_id""")
                 .addParam("users", users)
                 .execute()) {
-            rows.forEach(row -> heads.put(Rows.uuid(row, "user_id"), Rows.longValue(row, "last_seq")));
+            rows.forEach(row -> {
+                UUID user = Rows.uuid(row, "user_id");
+                heads.put(user, Rows.longValue(row, "last_seq"));
+                if (row.column("deleted").get(Boolean.class)) {
+                    deleted.add(user);
+                }
+            });
         }
-        return heads;
     }
 
     /**
@@ -258,7 +287,7 @@ final class MessageRepository {
     List<Conversation> conversations(UUID owner, long beforeMessageId, int limit) {
         try (var rows = db.execute().createQuery("""
                         SELECT c.unread_count, c.last_read_message_id,
-                               u.id AS peer_id, u.username, u.display_name, u.created_at,
+                               u.id AS peer_id, u.username, u.display_name, u.created_at, u.deleted_at IS NOT NULL AS peer_deleted,
                                %s
                         FROM conversations c
                         JOIN users u ON u.id = c.peer_id
@@ -280,6 +309,7 @@ final class MessageRepository {
                 .setUsername(Rows.string(row, "username"))
                 .setDisplayName(Rows.string(row, "display_name"))
                 .setCreatedAt(ProtoTime.of(Rows.instant(row, "created_at")))
+                .setDeleted(row.column("peer_deleted").get(Boolean.class))
                 .build();
         return Conversation.newBuilder()
                 .setPeer(peer)

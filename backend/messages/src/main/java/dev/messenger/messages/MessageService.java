@@ -53,6 +53,8 @@ public final class MessageService {
             case MessageRepository.Outcome.ClientIdTaken() ->
                     duplicate(messages.findByClientId(caller.userId(), clientId).orElseThrow(), recipientId, validText);
             case MessageRepository.Outcome.UnknownRecipient() -> throw ApiException.notFound("No user with id " + recipientId);
+            case MessageRepository.Outcome.RecipientDeleted() -> throw ApiException.notFound("User " + recipientId + " deleted their account");
+            case MessageRepository.Outcome.SenderDeleted() -> throw ApiException.unauthenticated("Your account was deleted");
         };
     }
 

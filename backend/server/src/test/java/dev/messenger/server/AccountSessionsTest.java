@@ -1,6 +1,13 @@
 package dev.messenger.server;
 
 import dev.messenger.api.v1.ChangePasswordRequest;
+import dev.messenger.api.v1.DeleteAccountRequest;
+import dev.messenger.api.v1.GetHistoryRequest;
+import dev.messenger.api.v1.ListConversationsRequest;
+import dev.messenger.api.v1.MessagesServiceGrpc;
+import dev.messenger.api.v1.RegisterRequest;
+import dev.messenger.api.v1.SearchUsersRequest;
+import dev.messenger.api.v1.User;
 import dev.messenger.api.v1.GetUserRequest;
 import dev.messenger.api.v1.ListSessionsRequest;
 import dev.messenger.api.v1.LoginRequest;
@@ -153,7 +160,7 @@ class AccountSessionsTest {
 
         StatusRuntimeException wrong = assertStatus(Status.Code.PERMISSION_DENIED, () -> mine.changePassword(
                 change("not my password", "a brand new password")));
-        assertTrue(wrong.getStatus().getDescription().contains("current password"), wrong.getStatus().toString());
+        assertTrue(wrong.getStatus().getDescription().contains("password is not right"), wrong.getStatus().toString());
         assertStatus(Status.Code.INVALID_ARGUMENT, () -> mine.changePassword(change(user.password(), "short")));
         assertStatus(Status.Code.INVALID_ARGUMENT, () -> mine.changePassword(change(user.password(), "x".repeat(257))));
         assertStatus(Status.Code.INVALID_ARGUMENT, () -> mine.changePassword(change(user.password(), "with a \u0000 in it")));
@@ -236,6 +243,86 @@ class AccountSessionsTest {
         }
     }
 
+    @Test
+    void deletingTheAccountEndsEverySessionErasesThePersonAndKeepsTheirMessagesWithPeers() throws Exception {
+        TestUser leaving = TestUser.create(channel, "leaving");
+        TestUser peer = TestUser.create(channel, "peer");
+        leaving.send(channel, peer, "goodbye", null);
+        peer.send(channel, leaving, "see you", null);
+        String laptop = login(leaving, "Laptop");
+        FeedRecorder feed = FeedRecorder.subscribe(leaving, channel);
+        feed.awaitEvent(Duration.ofSeconds(10));
+
+        assertStatus(Status.Code.PERMISSION_DENIED, () -> users(laptop).deleteAccount(DeleteAccountRequest.newBuilder()
+                .setPassword("not my password").build()));
+        assertStatus(Status.Code.INVALID_ARGUMENT, () -> users(laptop).deleteAccount(DeleteAccountRequest.getDefaultInstance()));
+        users(leaving.token()).getUser(GetUserRequest.getDefaultInstance());
+
+        users(laptop).deleteAccount(DeleteAccountRequest.newBuilder().setPassword(leaving.password()).build());
+
+        // Every session ends at once, the live feed too; nobody can sign in as the account.
+        assertEquals(Status.Code.UNAUTHENTICATED, feed.awaitEnd(Duration.ofSeconds(2)).getCode());
+        assertStatus(Status.Code.UNAUTHENTICATED, () -> users(laptop).getUser(GetUserRequest.getDefaultInstance()));
+        assertStatus(Status.Code.UNAUTHENTICATED, () -> users(leaving.token()).getUser(GetUserRequest.getDefaultInstance()));
+        StatusRuntimeException signIn = assertStatus(Status.Code.UNAUTHENTICATED, () -> anonymous().login(LoginRequest.newBuilder()
+                .setUsername(leaving.username()).setPassword(leaving.password()).build()));
+        assertEquals("Wrong username or password", signIn.getStatus().getDescription(), "told apart from an unknown user by nothing");
+
+        // The peer still has the conversation, from a deleted account, and cannot write to it any more.
+        var peerUsers = users(peer.token());
+        User shown = peerUsers.getUser(GetUserRequest.newBuilder().setId(leaving.id().toString()).build()).getUser();
+        assertTrue(shown.getDeleted());
+        assertEquals("Deleted account", shown.getDisplayName());
+        var conversation = peer.as(MessagesServiceGrpc.newBlockingStub(channel))
+                .listConversations(ListConversationsRequest.getDefaultInstance()).getConversationsList().stream()
+                .filter(c -> c.getPeer().getId().equals(leaving.id().toString())).findFirst().orElseThrow();
+        assertTrue(conversation.getPeer().getDeleted());
+        var history = peer.as(MessagesServiceGrpc.newBlockingStub(channel)).getHistory(GetHistoryRequest.newBuilder()
+                .setPeerId(leaving.id().toString()).build()).getMessagesList();
+        assertEquals(List.of("see you", "goodbye"), history.stream().map(m -> m.getText()).toList());
+        StatusRuntimeException refused = assertStatus(Status.Code.NOT_FOUND, () -> peer.send(channel, leaving, "hello?", null));
+        assertTrue(refused.getStatus().getDescription().contains("deleted"), refused.getStatus().toString());
+        assertEquals(0, peerUsers.searchUsers(SearchUsersRequest.newBuilder().setQuery(leaving.username()).build()).getUsersCount());
+        assertEquals(List.of(), sessionRows(leaving.id()));
+
+        // The username stays reserved during the quarantine.
+        assertStatus(Status.Code.ALREADY_EXISTS, () -> anonymous().register(RegisterRequest.newBuilder()
+                .setUsername(leaving.username()).setPassword("someone else's password").build()));
+    }
+
+    @Test
+    void aDeletedAccountsUsernameIsFreedAfterTheQuarantine() throws Exception {
+        TestUser leaving = TestUser.create(channel, "freed");
+        users(leaving.token()).deleteAccount(DeleteAccountRequest.newBuilder().setPassword(leaving.password()).build());
+        // A server whose quarantine has passed frees it at its first purge (at start-up, then hourly).
+        try (MessengerServer later = MessengerServer.start(backend.config(Map.of("users.deleted-username-quarantine", "PT0S")))) {
+            ManagedChannel direct = MessengerChannels.plaintext("127.0.0.1:" + later.port());
+            try {
+                var register = UsersServiceGrpc.newBlockingStub(direct);
+                long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                User newcomer = null;
+                while (newcomer == null) {
+                    try {
+                        newcomer = register.withDeadlineAfter(10, TimeUnit.SECONDS).register(RegisterRequest.newBuilder()
+                                .setUsername(leaving.username()).setPassword("a newcomer's password").build()).getUser();
+                    } catch (StatusRuntimeException e) {
+                        assertEquals(Status.Code.ALREADY_EXISTS, e.getStatus().getCode(), e.getStatus().toString());
+                        assertTrue(System.nanoTime() < deadline, "the username was not freed");
+                        Thread.sleep(100);
+                    }
+                }
+                assertFalse(newcomer.getId().equals(leaving.id().toString()));
+                assertFalse(newcomer.getDeleted());
+            } finally {
+                direct.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            }
+        }
+        User old = users(TestUser.create(channel, "viewer").token())
+                .getUser(GetUserRequest.newBuilder().setId(leaving.id().toString()).build()).getUser();
+        assertTrue(old.getDeleted());
+        assertTrue(old.getUsername().startsWith("deleted-"), "a placeholder now: " + old.getUsername());
+    }
+
     // ---------------------------------------------------------------- REST, against openapi.yaml
 
     @Test
@@ -285,6 +372,15 @@ class AccountSessionsTest {
         var changed = contract.assertExchange(send("POST", "/users/me/password", browser, changeBody), changeBody);
         assertEquals(200, changed.statusCode(), changed.body());
         assertEquals(0, json(changed).getInt("revoked"));
+
+        String wrongDelete = Json.createObjectBuilder().add("password", user.password()).build().toString();
+        var notDeleted = contract.assertExchange(send("POST", "/users/me/delete", browser, wrongDelete), wrongDelete);
+        assertEquals(403, notDeleted.statusCode(), "the old password no longer counts: " + notDeleted.body());
+        String deleteBody = Json.createObjectBuilder().add("password", "a brand new password").build().toString();
+        var deleted = contract.assertExchange(send("POST", "/users/me/delete", browser, deleteBody), deleteBody);
+        assertEquals(204, deleted.statusCode(), deleted.body());
+        var gone = contract.assertExchange(send("GET", "/users/me", browser, null), null);
+        assertEquals(401, gone.statusCode(), gone.body());
     }
 
     // ---------------------------------------------------------------- helpers
@@ -340,6 +436,19 @@ class AccountSessionsTest {
             update.setTimestamp(1, Timestamp.from(when));
             update.setObject(2, sessionId);
             assertEquals(1, update.executeUpdate());
+        }
+    }
+
+    private static List<UUID> sessionRows(UUID userId) throws Exception {
+        try (Connection db = backend.jdbc(); PreparedStatement query = db.prepareStatement("SELECT id FROM sessions WHERE user_id = ?")) {
+            query.setObject(1, userId);
+            try (ResultSet rows = query.executeQuery()) {
+                List<UUID> ids = new java.util.ArrayList<>();
+                while (rows.next()) {
+                    ids.add(rows.getObject(1, UUID.class));
+                }
+                return ids;
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.messenger.server;
 
 import dev.messenger.api.v1.LogoutRequest;
+import dev.messenger.api.v1.RevokeOtherSessionsRequest;
 import dev.messenger.api.v1.UsersServiceGrpc;
 import dev.messenger.client.MessengerChannels;
 import dev.messenger.server.testing.BackendExtension;
@@ -74,6 +75,22 @@ class SessionEndTest {
         assertEquals(Status.Code.UNAUTHENTICATED, ended.getCode(), ended.toString());
         assertTrue(ended.getDescription().contains("signed out"), ended.toString());
         assertFalse(untouched.end.isDone(), "the user's other session keeps its feed");
+    }
+
+    @Test
+    @Timeout(30)
+    void signingTheOtherDevicesOutOnOneServerEndsTheirFeedsOnAnother() throws Exception {
+        TestUser user = TestUser.create(channelA, "others");
+        TestUser phone = user.newSession(channelA);
+        FeedRecorder phoneFeed = FeedRecorder.subscribe(phone, channelB);
+        FeedRecorder ownFeed = FeedRecorder.subscribe(user, channelB);
+        phoneFeed.awaitEvent(Duration.ofSeconds(10));
+        ownFeed.awaitEvent(Duration.ofSeconds(10));
+
+        assertEquals(1, user.as(UsersServiceGrpc.newBlockingStub(channelA)).withDeadlineAfter(10, TimeUnit.SECONDS)
+                .revokeOtherSessions(RevokeOtherSessionsRequest.getDefaultInstance()).getRevoked());
+        assertEquals(Status.Code.UNAUTHENTICATED, phoneFeed.end.get(1, TimeUnit.SECONDS).getCode());
+        assertFalse(ownFeed.end.isDone(), "the session that signed the others out keeps its feed");
     }
 
     @Test

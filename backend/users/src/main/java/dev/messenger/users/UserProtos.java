@@ -20,6 +20,7 @@ final class UserProtos {
                 .setUsername(account.username())
                 .setDisplayName(account.displayName())
                 .setCreatedAt(ProtoTime.of(account.createdAt()))
+                .setDeleted(account.deleted())
                 .build();
     }
 

@@ -17,7 +17,9 @@ import java.util.function.Function;
 /** The users table. */
 final class UserRepository {
     private static final String UNIQUE_VIOLATION = "23505";
-    private static final String COLUMNS = "id, username, display_name, created_at";
+    private static final String COLUMNS = "id, username, display_name, created_at, deleted_at IS NOT NULL AS deleted";
+    /** What a deleted account is shown as (users.display_name keeps nothing of the person). */
+    static final String DELETED_DISPLAY_NAME = "Deleted account";
 
     private final DbClient db;
 
@@ -56,8 +58,10 @@ final class UserRepository {
                 .map(UserRepository::account);
     }
 
+    /** The credentials of a live account (a deleted one has none). */
     Optional<Credentials> credentials(UUID id) {
-        return db.execute().createGet("SELECT %s, password_hash FROM users WHERE id = CAST(:id AS uuid)".formatted(COLUMNS))
+        return db.execute().createGet("SELECT %s, password_hash FROM users WHERE id = CAST(:id AS uuid) AND deleted_at IS NULL"
+                        .formatted(COLUMNS))
                 .addParam("id", id)
                 .execute()
                 .map(row -> new Credentials(account(row), Rows.string(row, "password_hash")));
@@ -69,7 +73,7 @@ final class UserRepository {
      */
     <T> T changePassword(UUID id, String passwordHash, Function<DbExecute, T> alongside) {
         return Transactions.inTransaction(db, tx -> {
-            long updated = tx.createUpdate("UPDATE users SET password_hash = :hash WHERE id = CAST(:id AS uuid)")
+            long updated = tx.createUpdate("UPDATE users SET password_hash = :hash WHERE id = CAST(:id AS uuid) AND deleted_at IS NULL")
                     .addParam("hash", passwordHash)
                     .addParam("id", id)
                     .execute();
@@ -80,8 +84,46 @@ final class UserRepository {
         });
     }
 
+    /**
+     * Marks the account deleted and erases what identifies the person (display name, password
+     * hash), together with whatever else must go with it in the same transaction (the sessions).
+     * NOT_FOUND when it was deleted already.
+     */
+    <T> T delete(UUID id, Instant now, Function<DbExecute, T> alongside) {
+        return Transactions.inTransaction(db, tx -> {
+            long updated = tx.createUpdate("""
+                            UPDATE users SET deleted_at = :now, display_name = :placeholder, password_hash = ''
+                            WHERE id = CAST(:id AS uuid) AND deleted_at IS NULL""")
+                    .addParam("now", Rows.utc(now))
+                    .addParam("placeholder", DELETED_DISPLAY_NAME)
+                    .addParam("id", id)
+                    .execute();
+            if (updated == 0) {
+                throw ApiException.notFound("No user with id " + id);
+            }
+            return alongside.apply(tx);
+        });
+    }
+
+    /**
+     * Frees the usernames of accounts deleted before {@code deletedBefore}: each is replaced by a
+     * placeholder ({@code deleted-} and 12 hex digits of the id) that no longer reserves anything.
+     * Returns how many.
+     */
+    long releaseUsernames(Instant deletedBefore) {
+        return db.execute().createUpdate("""
+                        UPDATE users SET username_released = true,
+                                         username = 'deleted-' || left(replace(CAST(id AS text), '-', ''), 12)
+                        WHERE deleted_at < :before AND NOT username_released""")
+                .addParam("before", Rows.utc(deletedBefore))
+                .execute();
+    }
+
+    /** The credentials of the live account with this username (a deleted one has none). */
     Optional<Credentials> credentials(String usernameKey) {
-        return db.execute().createGet("SELECT %s, password_hash FROM users WHERE username_key = :key".formatted(COLUMNS))
+        return db.execute().createGet("""
+                        SELECT %s, password_hash FROM users
+                        WHERE username_key = :key AND NOT username_released AND deleted_at IS NULL""".formatted(COLUMNS))
                 .addParam("key", usernameKey)
                 .execute()
                 .map(row -> new Credentials(account(row), Rows.string(row, "password_hash")));
@@ -95,6 +137,7 @@ final class UserRepository {
         try (var rows = db.execute().createQuery("""
                         SELECT %s FROM users
                         WHERE username_key LIKE :pattern AND username_key > :after
+                          AND NOT username_released AND deleted_at IS NULL
                         ORDER BY username_key
                         LIMIT :limit""".formatted(COLUMNS))
                 .addParam("pattern", pattern)
@@ -108,6 +151,6 @@ final class UserRepository {
     private static UserAccount account(DbRow row) {
         Instant createdAt = Rows.instant(row, "created_at");
         return new UserAccount(Rows.uuid(row, "id"), Rows.string(row, "username"),
-                Rows.string(row, "display_name"), createdAt);
+                Rows.string(row, "display_name"), createdAt, row.column("deleted").get(Boolean.class));
     }
 }

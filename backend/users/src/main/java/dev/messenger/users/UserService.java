@@ -12,6 +12,8 @@ import dev.messenger.platform.limits.RetryAfter;
 import dev.messenger.platform.service.Paging;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
@@ -28,19 +30,23 @@ public final class UserService {
     private final HashingGate hashing;
     private final LoginThrottle throttle;
     private final Limits limits;
+    private final Duration deletedUsernameQuarantine;
+    private final Clock clock;
 
     /** The rate limits of the users service's operations. */
     record Limits(RateLimit register, RateLimit login, RateLimit search) {
     }
 
     UserService(UserRepository users, Sessions sessions, PasswordHasher hasher, HashingGate hashing, LoginThrottle throttle,
-                Limits limits) {
+                Limits limits, Duration deletedUsernameQuarantine, Clock clock) {
         this.users = users;
         this.sessions = sessions;
         this.hasher = hasher;
         this.hashing = hashing;
         this.throttle = throttle;
         this.limits = limits;
+        this.deletedUsernameQuarantine = deletedUsernameQuarantine;
+        this.clock = clock;
     }
 
     public record LoggedIn(IssuedToken token, UserAccount user) {
@@ -103,24 +109,9 @@ public final class UserService {
      */
     public int changePassword(Caller caller, ClientAddress from, String currentPassword, String newPassword) {
         limits.login().check(from);
-        if (currentPassword == null || currentPassword.isEmpty()) {
-            throw ApiException.invalid("currentPassword is required");
-        }
-        TextChecks.requireStorable(currentPassword, "currentPassword");
+        requirePassword(currentPassword, "currentPassword");
         String validNew = UserRules.password(newPassword);
-        var credentials = users.credentials(caller.userId())
-                .orElseThrow(() -> ApiException.unauthenticated("The account no longer exists"));
-        String key = UserRules.key(credentials.account().username());
-        refuseWhileThrottled(key, from);
-        boolean valid = currentPassword.length() <= 4 * UserRules.PASSWORD_MAX
-                && hashing.run(() -> hasher.verify(currentPassword, credentials.passwordHash()));
-        if (!valid) {
-            throttle.recordFailure(key, from);
-            LOG.info(() -> "Wrong current password in a password change for user " + caller.userId() + " from " + from);
-            // Not UNAUTHENTICATED: the session is fine, and clients sign out on that status.
-            throw ApiException.permissionDenied("The current password is not right");
-        }
-        throttle.recordSuccess(key, from);
+        checkPassword(caller, from, currentPassword, "a password change");
         if (validNew.equals(currentPassword)) {
             throw ApiException.invalid("The new password is the current one");
         }
@@ -130,6 +121,53 @@ public final class UserService {
         LOG.info(() -> "User " + caller.userId() + " changed their password from " + from + "; signed out "
                 + signedOut.size() + " other sessions");
         return signedOut.size();
+    }
+
+    /**
+     * Confirmed by the password (limited and throttled like a sign-in). The account is marked
+     * deleted and its display name and password erased, and every session of it is deleted, in one
+     * transaction; then their streams end here at once (other servers hear it from PostgreSQL).
+     */
+    public void deleteAccount(Caller caller, ClientAddress from, String password) {
+        limits.login().check(from);
+        requirePassword(password, "password");
+        checkPassword(caller, from, password, "an account deletion");
+        List<UUID> signedOut = users.delete(caller.userId(), clock.instant(), tx -> sessions.deleteAll(tx, caller.userId()));
+        sessions.ended(signedOut);
+        LOG.info(() -> "User " + caller.userId() + " deleted their account from " + from + "; ended "
+                + signedOut.size() + " sessions");
+    }
+
+    /** Frees the usernames of accounts deleted longer than the quarantine ago; run by the hourly purge. */
+    long releaseDeletedUsernames() {
+        return users.releaseUsernames(clock.instant().minus(deletedUsernameQuarantine));
+    }
+
+    private static void requirePassword(String password, String field) {
+        if (password == null || password.isEmpty()) {
+            throw ApiException.invalid(field + " is required");
+        }
+        TextChecks.requireStorable(password, field);
+    }
+
+    /**
+     * Checks the caller's own password for an account change, counted with sign-ins: the same
+     * throttle per username and address, so a stolen session cannot guess it faster than a sign-in.
+     */
+    private void checkPassword(Caller caller, ClientAddress from, String password, String purpose) {
+        var credentials = users.credentials(caller.userId())
+                .orElseThrow(() -> ApiException.unauthenticated("The account no longer exists"));
+        String key = UserRules.key(credentials.account().username());
+        refuseWhileThrottled(key, from);
+        boolean valid = password.length() <= 4 * UserRules.PASSWORD_MAX
+                && hashing.run(() -> hasher.verify(password, credentials.passwordHash()));
+        if (!valid) {
+            throttle.recordFailure(key, from);
+            LOG.info(() -> "Wrong password in " + purpose + " for user " + caller.userId() + " from " + from);
+            // Not UNAUTHENTICATED: the session is fine, and clients sign out on that status.
+            throw ApiException.permissionDenied("The password is not right");
+        }
+        throttle.recordSuccess(key, from);
     }
 
     public List<Sessions.Device> sessions(Caller caller) {

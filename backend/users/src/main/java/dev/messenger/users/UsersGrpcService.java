@@ -2,6 +2,8 @@ package dev.messenger.users;
 
 import dev.messenger.api.v1.ChangePasswordRequest;
 import dev.messenger.api.v1.ChangePasswordResponse;
+import dev.messenger.api.v1.DeleteAccountRequest;
+import dev.messenger.api.v1.DeleteAccountResponse;
 import dev.messenger.api.v1.GetUserRequest;
 import dev.messenger.api.v1.GetUserResponse;
 import dev.messenger.api.v1.ListSessionsRequest;
@@ -103,6 +105,14 @@ final class UsersGrpcService extends UsersServiceGrpc.UsersServiceImplBase {
                 .setRevoked(users.changePassword(AuthInterceptor.caller(), AuthInterceptor.clientAddress(),
                         request.getCurrentPassword(), request.getNewPassword()))
                 .build());
+    }
+
+    @Override
+    public void deleteAccount(DeleteAccountRequest request, StreamObserver<DeleteAccountResponse> responses) {
+        GrpcCalls.unary(responses, "DeleteAccount", () -> {
+            users.deleteAccount(AuthInterceptor.caller(), AuthInterceptor.clientAddress(), request.getPassword());
+            return DeleteAccountResponse.getDefaultInstance();
+        });
     }
 
     static LoginResponse loginResponse(UserService.LoggedIn loggedIn) {

@@ -26,7 +26,7 @@ public final class UsersModule implements MessengerService {
 
     private final Sessions sessions;
     private final ScheduledExecutorService purger = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("expired-session-purge").daemon().factory());
+            Thread.ofPlatform().name("users-purge").daemon().factory());
     private final UserService service;
     private final ServerServiceDefinition grpc;
     private final HttpService rest;
@@ -44,7 +44,8 @@ public final class UsersModule implements MessengerService {
                 rateLimits.limit("search", Optional.of(settings.searchPerAddress()), Optional.of(settings.searchPerAccount())));
         this.service = new UserService(new UserRepository(platform.db()), platform.sessions(),
                 new PasswordHasher(settings.hashCost(), new SecureRandom()), hashing,
-                new LoginThrottle(settings.loginThrottle(), platform.clock()), limits);
+                new LoginThrottle(settings.loginThrottle(), platform.clock()), limits, settings.deletedUsernameQuarantine(),
+                platform.clock());
         this.grpc = GrpcServices.bind(new UsersGrpcService(service), platform, UsersGrpcService.PUBLIC_METHODS);
         this.rest = new UsersRestService(service, platform.restAuth());
     }
@@ -64,20 +65,24 @@ public final class UsersModule implements MessengerService {
         return rest;
     }
 
-    /** Expired sessions are already refused; purging them keeps the table small. */
     @Override
     public void start() {
-        purger.scheduleWithFixedDelay(this::purgeExpiredSessions, 0, PURGE_INTERVAL.toMinutes(), TimeUnit.MINUTES);
+        purger.scheduleWithFixedDelay(this::purge, 0, PURGE_INTERVAL.toMinutes(), TimeUnit.MINUTES);
     }
 
-    private void purgeExpiredSessions() {
+    /** Expired sessions go (they are refused anyway), and deleted accounts' usernames are freed after their quarantine. */
+    private void purge() {
         try {
             long purged = sessions.purgeExpired();
             if (purged > 0) {
                 LOG.info(() -> "Purged " + purged + " expired sessions");
             }
+            long released = service.releaseDeletedUsernames();
+            if (released > 0) {
+                LOG.info(() -> "Released the usernames of " + released + " deleted accounts");
+            }
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Could not purge expired sessions; will retry", e);
+            LOG.log(Level.WARNING, "Could not purge expired sessions or release usernames; will retry", e);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.messenger.users;
 
 import dev.messenger.api.v1.ChangePasswordRequest;
 import dev.messenger.api.v1.ChangePasswordResponse;
+import dev.messenger.api.v1.DeleteAccountRequest;
 import dev.messenger.api.v1.GetUserResponse;
 import dev.messenger.api.v1.LoginRequest;
 import dev.messenger.api.v1.RegisterRequest;
@@ -37,7 +38,8 @@ final class UsersRestService implements HttpService {
                 .get("/auth/sessions", this::sessions)
                 .post("/auth/sessions/revoke-others", this::revokeOthers)
                 .delete("/auth/sessions/{id}", this::revokeSession)
-                .post("/users/me/password", this::changePassword);
+                .post("/users/me/password", this::changePassword)
+                .post("/users/me/delete", this::deleteAccount);
     }
 
     private void register(ServerRequest req, ServerResponse res) {
@@ -81,6 +83,13 @@ final class UsersRestService implements HttpService {
                 .setRevoked(users.changePassword(caller, auth.clientAddress(req), request.getCurrentPassword(),
                         request.getNewPassword()))
                 .build());
+    }
+
+    private void deleteAccount(ServerRequest req, ServerResponse res) {
+        var caller = auth.caller(req);
+        DeleteAccountRequest request = Rest.body(req, DeleteAccountRequest.newBuilder(), true).build();
+        users.deleteAccount(caller, auth.clientAddress(req), request.getPassword());
+        res.status(Status.NO_CONTENT_204).send();
     }
 
     private void me(ServerRequest req, ServerResponse res) {

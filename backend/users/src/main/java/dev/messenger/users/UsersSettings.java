@@ -13,7 +13,7 @@ import java.time.Duration;
  */
 record UsersSettings(PasswordHasher.Cost hashCost, int hashingConcurrent, int hashingWaiting, Duration hashingMaxWait,
                      LoginThrottle.Settings loginThrottle, Rate registerPerAddress, Rate loginPerAddress,
-                     Rate searchPerAccount, Rate searchPerAddress) {
+                     Rate searchPerAccount, Rate searchPerAddress, Duration deletedUsernameQuarantine) {
 
     static UsersSettings from(Config users) {
         Config hash = users.get("password-hash");
@@ -30,6 +30,7 @@ record UsersSettings(PasswordHasher.Cost hashCost, int hashingConcurrent, int ha
                 Rate.from(limits.get("register.per-address")),
                 Rate.from(limits.get("login.per-address")),
                 Rate.from(limits.get("search.per-account")),
-                Rate.from(limits.get("search.per-address")));
+                Rate.from(limits.get("search.per-address")),
+                users.get("deleted-username-quarantine").as(Duration.class).get());
     }
 }

@@ -54,6 +54,7 @@ public final class Sessions {
     private static final String DELETE_OTHERS = """
             DELETE FROM sessions WHERE user_id = CAST(:userId AS uuid) AND id <> CAST(:keep AS uuid) RETURNING id
             """;
+    private static final String DELETE_ALL = "DELETE FROM sessions WHERE user_id = CAST(:userId AS uuid) RETURNING id";
     private static final String DELETE_EXPIRED = "DELETE FROM sessions WHERE expires_at <= :now";
 
     private final DbClient db;
@@ -170,6 +171,16 @@ public final class Sessions {
                 .addParam("userId", caller.userId())
                 .addParam("keep", caller.sessionId())
                 .execute()) {
+            return rows.map(row -> Rows.uuid(row, "id")).toList();
+        }
+    }
+
+    /**
+     * Deletes every session of the user within a transaction of the caller's (deleting the
+     * account); after the commit, hand the ids to {@link #ended}.
+     */
+    public List<UUID> deleteAll(DbExecute exec, UUID userId) {
+        try (Stream<DbRow> rows = exec.createQuery(DELETE_ALL).addParam("userId", userId).execute()) {
             return rows.map(row -> Rows.uuid(row, "id")).toList();
         }
     }

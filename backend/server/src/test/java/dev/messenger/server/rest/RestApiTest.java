@@ -170,7 +170,8 @@ class RestApiTest {
         JsonObject user = parse(found).getJsonObject("user");
         assertEquals(bob.username(), user.getString("username"));
         assertEquals("Test getu", user.getString("displayName"));
-        assertEquals(4, user.size(), "a public profile has exactly id, username, displayName, createdAt: " + user);
+        assertEquals(false, user.getBoolean("deleted"));
+        assertEquals(5, user.size(), "a public profile has exactly id, username, displayName, createdAt, deleted: " + user);
 
         assertProblem(contract.assertExchange(get("/users/" + UUID.randomUUID(), alice.token()), null), 404, "not-found");
         assertProblem(get("/users/not-a-uuid", alice.token()), 400, "invalid-argument");
