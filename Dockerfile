@@ -27,7 +27,10 @@ USER messenger
 WORKDIR /home/messenger
 # MESSENGER_JAVA: the image has a JRE, which bin/java-home (looking for a JDK) would not accept.
 # Heap: 75% of the container's memory limit (the JVM reads cgroup limits; its default is 25%).
+# SERVER_HOST: a container's loopback is unreachable from outside it; what is exposed is decided by
+# publishing the port (without messenger.tls the server warns that it serves plaintext).
 ENV MESSENGER_JAVA=/opt/java/openjdk/bin/java \
+    SERVER_HOST=0.0.0.0 \
     JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError" \
     MESSENGER_HOME=/home/messenger/.messenger
 EXPOSE 8080

@@ -1,8 +1,12 @@
 package dev.messenger.client;
 
 import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 
+import javax.net.ssl.SSLException;
+import java.security.cert.X509Certificate;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -20,10 +24,33 @@ public final class MessengerChannels {
     private MessengerChannels() {
     }
 
-    /** A plaintext channel to {@code host:port} with the retry policy and keep-alives our server expects. */
+    /**
+     * A plaintext channel to {@code host:port} with the retry policy and keep-alives our server
+     * expects. For loopback and private networks only: passwords and tokens cross it in clear.
+     */
     public static ManagedChannel plaintext(String target) {
-        return NettyChannelBuilder.forTarget(target)
-                .usePlaintext()
+        return configured(NettyChannelBuilder.forTarget(target).usePlaintext());
+    }
+
+    /**
+     * A TLS channel to {@code host:port} (HTTP/2 by ALPN): the server's certificate must be valid
+     * for the host and issued by an authority the system trusts or, for a self-hosted server, be
+     * (or be issued by) one of {@code trusted}.
+     */
+    public static ManagedChannel tls(String target, Collection<X509Certificate> trusted) {
+        NettyChannelBuilder builder = NettyChannelBuilder.forTarget(target).useTransportSecurity();
+        if (!trusted.isEmpty()) {
+            try {
+                builder.sslContext(GrpcSslContexts.forClient().trustManager(TrustedCertificates.systemAnd(trusted)).build());
+            } catch (SSLException e) {
+                throw new IllegalStateException("Cannot set up TLS", e);
+            }
+        }
+        return configured(builder);
+    }
+
+    private static ManagedChannel configured(NettyChannelBuilder builder) {
+        return builder
                 .defaultServiceConfig(serviceConfig())
                 .enableRetry()
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES)

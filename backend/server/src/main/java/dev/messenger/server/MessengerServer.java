@@ -28,6 +28,7 @@ import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Metrics;
 import io.helidon.openapi.OpenApiFeature;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.grpc.GrpcRouting;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.observe.ObserveFeature;
@@ -39,6 +40,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -54,6 +56,7 @@ public final class MessengerServer implements AutoCloseable {
     private final List<MessengerService> services;
     private final DbClient db;
     private final Infrastructure infrastructure;
+    private final Optional<ServerTls> tls;
     private final HealthStatusManager grpcHealth;
     private final SessionRevocationListener revocations;
     /** Held so that JUL keeps its filter (it forgets the settings of loggers nobody references). */
@@ -61,12 +64,13 @@ public final class MessengerServer implements AutoCloseable {
     private volatile boolean closed;
 
     private MessengerServer(WebServer webServer, List<MessengerService> services, DbClient db,
-                            SessionRevocationListener revocations, Infrastructure infrastructure,
+                            SessionRevocationListener revocations, Infrastructure infrastructure, Optional<ServerTls> tls,
                             HealthStatusManager grpcHealth, Logger helidonGrpcLog) {
         this.webServer = webServer;
         this.services = services;
         this.db = db;
         this.infrastructure = infrastructure;
+        this.tls = tls;
         this.grpcHealth = grpcHealth;
         this.revocations = revocations;
         this.helidonGrpcLog = helidonGrpcLog;
@@ -146,8 +150,11 @@ public final class MessengerServer implements AutoCloseable {
         RestErrors.register(http);
         services.forEach(service -> http.register(service.restRoutes()));
 
-        WebServer webServer = WebServer.builder()
+        Optional<ServerTls> tls = ServerTls.of(settings.tls());
+        tls.ifPresent(started::add);
+        WebServerConfig.Builder webServerBuilder = WebServer.builder()
                 .config(config.get("server"))
+                .host(settings.host())
                 // Our own shutdown hook stops the server in the order that loses nothing (see close()).
                 .shutdownHook(false)
                 // Helidon defect 4 (ARCHITECTURE.md): Nagle's algorithm is on by default, which adds
@@ -163,15 +170,21 @@ public final class MessengerServer implements AutoCloseable {
                         MetricsObserver.create()))
                 .addFeature(OpenApiFeature.create(config.get("openapi")))
                 .addRouting(http)
-                .addRouting(grpc)
-                .build()
-                .start();
+                .addRouting(grpc);
+        tls.ifPresent(serverTls -> webServerBuilder.tls(serverTls.current()));
+        WebServer webServer = webServerBuilder.build().start();
         started.add(webServer::stop);
+        tls.ifPresent(serverTls -> serverTls.reloadInto(webServer));
+        if (settings.plaintextBeyondLoopback()) {
+            LOG.warning("Listening on " + settings.host() + " without TLS: passwords, tokens and messages cross the network"
+                    + " in clear. Set messenger.tls.certificate and messenger.tls.private-key, or put a TLS gateway in front"
+                    + " and listen on loopback or a private network only.");
+        }
 
         services.forEach(MessengerService::start);
         grpcHealth.setStatus("", HealthCheckResponse.ServingStatus.SERVING);
         MessengerServer server = new MessengerServer(webServer, List.copyOf(services), db, revocations, infrastructure,
-                grpcHealth, helidonGrpcLog);
+                tls, grpcHealth, helidonGrpcLog);
         server.announce();
         return server;
     }
@@ -189,10 +202,10 @@ public final class MessengerServer implements AutoCloseable {
     }
 
     private void announce() {
-        String base = "http://localhost:" + webServer.port();
+        String base = (tls.isPresent() ? "https" : "http") + "://localhost:" + webServer.port();
         List<String> lines = new ArrayList<>(List.of(
                 "Messenger is up: services " + services.stream().map(MessengerService::name).toList(),
-                "  REST + gRPC (HTTP/2, plaintext) " + base,
+                "  REST + gRPC (HTTP/2, " + (tls.isPresent() ? "TLS" : "plaintext") + ") " + base,
                 "  OpenAPI      " + base + "/openapi",
                 "  Health       " + base + "/observe/health",
                 "  Metrics      " + base + "/observe/metrics"));
@@ -225,6 +238,7 @@ public final class MessengerServer implements AutoCloseable {
             runQuietly("end the live calls of " + service.name(), service::endLongLivedCalls);
         }
         runQuietly("stop web server", webServer::stop);
+        tls.ifPresent(serverTls -> runQuietly("stop watching the TLS files", serverTls::close));
         for (MessengerService service : services.reversed()) {
             runQuietly("stop " + service.name(), service::close);
         }

@@ -15,7 +15,10 @@ import java.util.Set;
 record ServerSettings(Set<String> services, Infrastructure.Settings infrastructure, boolean migrate, Duration tokenTtl,
                       boolean sessionCacheEnabled, Duration sessionCacheMaxAge, int sessionCacheMaxEntries,
                       TrustedProxies trustedProxies, boolean rateLimitsEnabled, int rateLimitsMaxTrackedKeys,
-                      int maxConcurrentCalls) {
+                      int maxConcurrentCalls, ServerTls.Settings tls, String host) {
+    private static final String LOOPBACK = "127.0.0.1";
+    private static final String ALL_INTERFACES = "0.0.0.0";
+
     static final List<String> ALL_SERVICES = List.of("users", "messages", "notifications");
 
     static ServerSettings from(Config config) {
@@ -32,7 +35,31 @@ record ServerSettings(Set<String> services, Infrastructure.Settings infrastructu
                 trustedProxies(config.get("messenger.trusted-proxies")),
                 limits.get("enabled").asBoolean().get(),
                 limits.get("max-tracked-keys").asInt().get(),
-                config.get("messenger.max-concurrent-calls").asInt().get());
+                config.get("messenger.max-concurrent-calls").asInt().get(),
+                ServerTls.Settings.from(config.get("messenger.tls")),
+                host(config));
+    }
+
+    /**
+     * {@code server.host} when set; otherwise every interface with TLS, and loopback only without:
+     * a plaintext server is reachable from elsewhere only when someone asked for it.
+     */
+    private static String host(Config config) {
+        boolean tls = ServerTls.Settings.from(config.get("messenger.tls")).enabled();
+        return config.get("server.host").asString().map(String::strip).filter(host -> !host.isEmpty())
+                .orElse(tls ? ALL_INTERFACES : LOOPBACK);
+    }
+
+    /** Listening in plaintext where others can reach it: passwords and tokens would cross the network in clear. */
+    boolean plaintextBeyondLoopback() {
+        if (tls.enabled()) {
+            return false;
+        }
+        try {
+            return !java.net.InetAddress.getByName(host).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return true;
+        }
     }
 
     /** A list in YAML, or "a,b" from an environment variable. */

@@ -1,0 +1,130 @@
+package dev.messenger.client;
+
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
+import javax.net.ssl.X509TrustManager;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.Collection;
+
+/**
+ * What a client trusts: the system's certificate authorities, plus the certificates of a PEM file
+ * the user chose for a self-hosted server (its own certificate, or the CA that issued it).
+ * Certificates are still checked in full (dates, host name, chain): the file only adds trust anchors.
+ */
+public final class TrustedCertificates {
+    private TrustedCertificates() {
+    }
+
+    /** The certificates of a PEM (or DER) file; a file without any is an error that says so. */
+    public static Collection<X509Certificate> read(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            Collection<X509Certificate> certificates = CertificateFactory.getInstance("X.509").generateCertificates(in).stream()
+                    .map(X509Certificate.class::cast).toList();
+            if (certificates.isEmpty()) {
+                throw new IllegalArgumentException("No certificate in " + file);
+            }
+            return certificates;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalArgumentException("Cannot read a certificate from " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A trust manager for the system's authorities and the given certificates as further anchors;
+     * the server's certificate must be within its dates even when it is one of those anchors.
+     */
+    public static X509TrustManager systemAnd(Collection<X509Certificate> extra) {
+        try {
+            KeyStore anchors = KeyStore.getInstance(KeyStore.getDefaultType());
+            anchors.load(null, null);
+            int n = 0;
+            for (X509Certificate authority : systemDefault().getAcceptedIssuers()) {
+                anchors.setCertificateEntry("system-" + n++, authority);
+            }
+            for (Certificate certificate : extra) {
+                anchors.setCertificateEntry("chosen-" + n++, certificate);
+            }
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(anchors);
+            return new CurrentLeaf(x509(factory));
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("Cannot set up the trusted certificates", e);
+        }
+    }
+
+    /**
+     * Java does not check the dates of a trust anchor, so a chosen self-signed certificate would be
+     * accepted long after it expired; this checks the server's own certificate's dates too.
+     */
+    private static final class CurrentLeaf extends X509ExtendedTrustManager {
+        private final X509ExtendedTrustManager delegate;
+
+        CurrentLeaf(X509TrustManager delegate) {
+            this.delegate = (X509ExtendedTrustManager) delegate;
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+            delegate.checkServerTrusted(chain, authType, socket);
+            chain[0].checkValidity();
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+            delegate.checkServerTrusted(chain, authType, engine);
+            chain[0].checkValidity();
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            delegate.checkServerTrusted(chain, authType);
+            chain[0].checkValidity();
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+            delegate.checkClientTrusted(chain, authType, socket);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+            delegate.checkClientTrusted(chain, authType, engine);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            delegate.checkClientTrusted(chain, authType);
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return delegate.getAcceptedIssuers();
+        }
+    }
+
+    private static X509TrustManager systemDefault() throws GeneralSecurityException {
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init((KeyStore) null);
+        return x509(factory);
+    }
+
+    private static X509TrustManager x509(TrustManagerFactory factory) {
+        for (var manager : factory.getTrustManagers()) {
+            if (manager instanceof X509TrustManager x509) {
+                return x509;
+            }
+        }
+        throw new IllegalStateException("No X.509 trust manager in " + factory.getAlgorithm());
+    }
+}
