@@ -7,6 +7,7 @@ import dev.messenger.api.v1.LoginRequest;
 import dev.messenger.api.v1.MessagesServiceGrpc;
 import dev.messenger.api.v1.RegisterRequest;
 import dev.messenger.api.v1.UsersServiceGrpc;
+import dev.messenger.client.BearerToken;
 import dev.messenger.client.MessengerChannels;
 import io.grpc.ManagedChannel;
 import jakarta.json.Json;
@@ -85,7 +86,7 @@ final class HistoryScenario implements Callable<Integer> {
             seedMessages(db, alice, bob, others);
             System.out.printf("Seeded %,d messages in %.0f s%n", messages, (System.nanoTime() - seedStart) / 1e9);
 
-            var messagesStub = MessagesServiceGrpc.newBlockingStub(channel).withCallCredentials(Bearer.token(token));
+            var messagesStub = MessagesServiceGrpc.newBlockingStub(channel).withCallCredentials(BearerToken.of(token));
             Latency newest = new Latency();
             Latency deep = new Latency();
             Latency list = new Latency();

@@ -8,6 +8,7 @@ import dev.messenger.api.v1.RegisterRequest;
 import dev.messenger.api.v1.SendMessageRequest;
 import dev.messenger.api.v1.SubscribeRequest;
 import dev.messenger.api.v1.UsersServiceGrpc;
+import dev.messenger.client.BearerToken;
 import dev.messenger.client.MessengerChannels;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -243,7 +244,7 @@ final class SendScenario implements Callable<Integer> {
     private static void subscribe(ManagedChannel channel, Account account, Map<String, Long> sentAt,
                                   Map<String, AtomicInteger> deliveries, Latency endToEnd, AtomicLong measureFrom,
                                   AtomicBoolean closing) {
-        NotificationsServiceGrpc.newStub(channel).withCallCredentials(Bearer.token(account.token()))
+        NotificationsServiceGrpc.newStub(channel).withCallCredentials(BearerToken.of(account.token()))
                 .subscribe(SubscribeRequest.getDefaultInstance(), new StreamObserver<>() {
                     @Override
                     public void onNext(FeedEvent event) {
@@ -293,7 +294,7 @@ final class SendScenario implements Callable<Integer> {
             next += interval;
             sentAt.put(clientId, started);
             try {
-                MessagesServiceGrpc.newBlockingStub(channel).withCallCredentials(Bearer.token(sender.token()))
+                MessagesServiceGrpc.newBlockingStub(channel).withCallCredentials(BearerToken.of(sender.token()))
                         .withDeadlineAfter(10, TimeUnit.SECONDS)
                         .sendMessage(SendMessageRequest.newBuilder().setRecipientId(accounts.get(to).id())
                                 .setText("load test message " + k + " from thread " + thread).setClientMessageId(clientId).build());

@@ -8,6 +8,7 @@ import dev.messenger.api.v1.RegisterRequest;
 import dev.messenger.api.v1.SendMessageRequest;
 import dev.messenger.api.v1.SubscribeRequest;
 import dev.messenger.api.v1.UsersServiceGrpc;
+import dev.messenger.client.BearerToken;
 import dev.messenger.client.MessengerChannels;
 import io.grpc.ManagedChannel;
 import io.grpc.stub.StreamObserver;
@@ -131,7 +132,7 @@ final class SubscribersScenario implements Callable<Integer> {
                 Session sender = firstSession.get(users.get((u + 1) % users.size()));
                 String clientId = UUID.randomUUID().toString();
                 sentAt.put(clientId, System.nanoTime());
-                messages.withCallCredentials(Bearer.token(sender.token())).withDeadlineAfter(10, TimeUnit.SECONDS)
+                messages.withCallCredentials(BearerToken.of(sender.token())).withDeadlineAfter(10, TimeUnit.SECONDS)
                         .sendMessage(SendMessageRequest.newBuilder().setRecipientId(users.get(u))
                                 .setText("to every stream of user " + u).setClientMessageId(clientId).build());
             }
@@ -188,7 +189,7 @@ final class SubscribersScenario implements Callable<Integer> {
 
     private static void subscribe(ManagedChannel channel, Session session, LongAdder opened, LongAdder dropped,
                                   Map<String, Long> sentAt, LongAdder delivered, Latency delivery, AtomicBoolean closing) {
-        NotificationsServiceGrpc.newStub(channel).withCallCredentials(Bearer.token(session.token()))
+        NotificationsServiceGrpc.newStub(channel).withCallCredentials(BearerToken.of(session.token()))
                 .subscribe(SubscribeRequest.getDefaultInstance(), new StreamObserver<>() {
                     private boolean first = true;
 

@@ -6,6 +6,7 @@ import dev.messenger.api.v1.GetUserRequest;
 import dev.messenger.api.v1.ListConversationsRequest;
 import dev.messenger.api.v1.ListConversationsResponse;
 import dev.messenger.api.v1.LoginRequest;
+import dev.messenger.client.BearerToken;
 import dev.messenger.api.v1.LoginResponse;
 import dev.messenger.api.v1.LogoutRequest;
 import dev.messenger.api.v1.MarkReadRequest;
@@ -20,14 +21,12 @@ import dev.messenger.api.v1.UsersServiceGrpc;
 import dev.messenger.client.MessengerChannels;
 import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -37,7 +36,6 @@ import java.util.stream.Stream;
  * feed's connection down).
  */
 public final class ServerConnection implements MessengerApi, AutoCloseable {
-    private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
     private static final Duration CALL_DEADLINE = Duration.ofSeconds(15);
 
     private final String address;
@@ -73,17 +71,7 @@ public final class ServerConnection implements MessengerApi, AutoCloseable {
     }
 
     CallCredentials credentials() {
-        return new CallCredentials() {
-            @Override
-            public void applyRequestMetadata(RequestInfo info, Executor executor, MetadataApplier applier) {
-                Metadata headers = new Metadata();
-                String current = token;
-                if (current != null) {
-                    headers.put(AUTHORIZATION, "Bearer " + current);
-                }
-                applier.apply(headers);
-            }
-        };
+        return BearerToken.current(() -> token);
     }
 
     @Override

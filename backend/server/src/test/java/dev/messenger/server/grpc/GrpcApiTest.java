@@ -23,10 +23,10 @@ import dev.messenger.api.v1.SendMessageResponse;
 import dev.messenger.api.v1.SubscribeRequest;
 import dev.messenger.api.v1.User;
 import dev.messenger.api.v1.UsersServiceGrpc;
+import dev.messenger.client.BearerToken;
 import dev.messenger.server.testing.BackendExtension;
 import dev.messenger.server.testing.TestBackend;
 import dev.messenger.server.testing.TestUser;
-import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -777,14 +777,7 @@ class GrpcApiTest {
         if (authorization == null) {
             return bounded;
         }
-        return bounded.withCallCredentials(new CallCredentials() {
-            @Override
-            public void applyRequestMetadata(RequestInfo info, java.util.concurrent.Executor executor, MetadataApplier applier) {
-                Metadata headers = new Metadata();
-                headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), authorization);
-                applier.apply(headers);
-            }
-        });
+        return bounded.withCallCredentials(BearerToken.rawHeader(authorization));
     }
 
     static StatusRuntimeException assertStatus(Status.Code expected, Executable call) {

@@ -6,13 +6,11 @@ import dev.messenger.api.v1.RegisterRequest;
 import dev.messenger.api.v1.SendMessageRequest;
 import dev.messenger.api.v1.SendMessageResponse;
 import dev.messenger.api.v1.UsersServiceGrpc;
-import io.grpc.CallCredentials;
+import dev.messenger.client.BearerToken;
 import io.grpc.Channel;
-import io.grpc.Metadata;
 import io.grpc.stub.AbstractStub;
 
 import java.util.UUID;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -44,14 +42,7 @@ public record TestUser(UUID id, String username, String password, String token) 
 
     /** The stub, calling as this user. */
     public <S extends AbstractStub<S>> S as(S stub) {
-        return stub.withCallCredentials(new CallCredentials() {
-            @Override
-            public void applyRequestMetadata(RequestInfo info, Executor executor, MetadataApplier applier) {
-                Metadata headers = new Metadata();
-                headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), authorization());
-                applier.apply(headers);
-            }
-        });
+        return stub.withCallCredentials(BearerToken.of(token));
     }
 
     /** Sends as this user over gRPC (10 s deadline); {@code clientMessageId} may be null. */
