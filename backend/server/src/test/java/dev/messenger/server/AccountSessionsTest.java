@@ -7,6 +7,7 @@ import dev.messenger.api.v1.ListConversationsRequest;
 import dev.messenger.api.v1.MessagesServiceGrpc;
 import dev.messenger.api.v1.RegisterRequest;
 import dev.messenger.api.v1.SearchUsersRequest;
+import dev.messenger.api.v1.UpdateProfileRequest;
 import dev.messenger.api.v1.User;
 import dev.messenger.api.v1.GetUserRequest;
 import dev.messenger.api.v1.ListSessionsRequest;
@@ -321,6 +322,32 @@ class AccountSessionsTest {
                 .getUser(GetUserRequest.newBuilder().setId(leaving.id().toString()).build()).getUser();
         assertTrue(old.getDeleted());
         assertTrue(old.getUsername().startsWith("deleted-"), "a placeholder now: " + old.getUsername());
+    }
+
+    @Test
+    void theDisplayNameCanBeChangedAndEveryoneSeesTheNewOne() throws Exception {
+        TestUser user = TestUser.create(channel, "rename");
+        TestUser viewer = TestUser.create(channel, "rename");
+        var mine = users(user.token());
+        assertEquals("Alice in Wonderland", mine.updateProfile(UpdateProfileRequest.newBuilder()
+                .setDisplayName("  Alice in Wonderland ").build()).getUser().getDisplayName());
+        assertEquals("Alice in Wonderland", users(viewer.token()).getUser(GetUserRequest.newBuilder()
+                .setId(user.id().toString()).build()).getUser().getDisplayName());
+        assertEquals(user.username(), mine.updateProfile(UpdateProfileRequest.newBuilder().setDisplayName(" ").build())
+                .getUser().getDisplayName(), "blank means the username");
+        for (String bad : List.of("x".repeat(65), "line\nbreak", "nul\u0000")) {
+            assertStatus(Status.Code.INVALID_ARGUMENT, () -> mine.updateProfile(UpdateProfileRequest.newBuilder().setDisplayName(bad).build()));
+        }
+        assertEquals(user.username(), mine.getUser(GetUserRequest.getDefaultInstance()).getUser().getDisplayName(), "refused: unchanged");
+
+        String body = Json.createObjectBuilder().add("displayName", "Über Alice 🙂").build().toString();
+        var renamed = contract.assertExchange(send("PATCH", "/users/me", user.token(), body), body);
+        assertEquals(200, renamed.statusCode(), renamed.body());
+        assertEquals("Über Alice 🙂", json(renamed).getJsonObject("user").getString("displayName"));
+        var anonymous = contract.assertExchange(send("PATCH", "/users/me", null, body), body);
+        assertEquals(401, anonymous.statusCode(), anonymous.body());
+        var surrogate = contract.assertResponse(send("PATCH", "/users/me", user.token(), "{\"displayName\":\"\\ud800\"}"));
+        assertEquals(400, surrogate.statusCode(), surrogate.body());
     }
 
     // ---------------------------------------------------------------- REST, against openapi.yaml

@@ -58,6 +58,18 @@ final class UserRepository {
                 .map(UserRepository::account);
     }
 
+    /** The live account with its new display name; empty when it was deleted meanwhile. */
+    Optional<UserAccount> updateDisplayName(UUID id, String displayName) {
+        return db.execute().createGet("""
+                        UPDATE users SET display_name = :displayName
+                        WHERE id = CAST(:id AS uuid) AND deleted_at IS NULL
+                        RETURNING %s""".formatted(COLUMNS))
+                .addParam("displayName", displayName)
+                .addParam("id", id)
+                .execute()
+                .map(UserRepository::account);
+    }
+
     /** The credentials of a live account (a deleted one has none). */
     Optional<Credentials> credentials(UUID id) {
         return db.execute().createGet("SELECT %s, password_hash FROM users WHERE id = CAST(:id AS uuid) AND deleted_at IS NULL"

@@ -170,6 +170,16 @@ public final class UserService {
         throttle.recordSuccess(key, from);
     }
 
+    /** A blank display name means the username, as at registration. */
+    public UserAccount updateProfile(Caller caller, String displayName) {
+        UserAccount current = get(caller.userId());
+        String valid = UserRules.displayName(displayName, current.username());
+        UserAccount updated = users.updateDisplayName(caller.userId(), valid)
+                .orElseThrow(() -> ApiException.unauthenticated("The account no longer exists"));
+        LOG.fine(() -> "User " + caller.userId() + " changed their display name");
+        return updated;
+    }
+
     public List<Sessions.Device> sessions(Caller caller) {
         return sessions.list(caller);
     }

@@ -20,6 +20,8 @@ import dev.messenger.api.v1.RevokeSessionRequest;
 import dev.messenger.api.v1.RevokeSessionResponse;
 import dev.messenger.api.v1.SearchUsersRequest;
 import dev.messenger.api.v1.SearchUsersResponse;
+import dev.messenger.api.v1.UpdateProfileRequest;
+import dev.messenger.api.v1.UpdateProfileResponse;
 import dev.messenger.api.v1.UsersServiceGrpc;
 import dev.messenger.platform.grpc.AuthInterceptor;
 import dev.messenger.platform.grpc.GrpcCalls;
@@ -104,6 +106,13 @@ final class UsersGrpcService extends UsersServiceGrpc.UsersServiceImplBase {
         GrpcCalls.unary(responses, "ChangePassword", () -> ChangePasswordResponse.newBuilder()
                 .setRevoked(users.changePassword(AuthInterceptor.caller(), AuthInterceptor.clientAddress(),
                         request.getCurrentPassword(), request.getNewPassword()))
+                .build());
+    }
+
+    @Override
+    public void updateProfile(UpdateProfileRequest request, StreamObserver<UpdateProfileResponse> responses) {
+        GrpcCalls.unary(responses, "UpdateProfile", () -> UpdateProfileResponse.newBuilder()
+                .setUser(UserProtos.user(users.updateProfile(AuthInterceptor.caller(), request.getDisplayName())))
                 .build());
     }
 

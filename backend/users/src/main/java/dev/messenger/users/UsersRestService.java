@@ -8,6 +8,8 @@ import dev.messenger.api.v1.LoginRequest;
 import dev.messenger.api.v1.RegisterRequest;
 import dev.messenger.api.v1.RegisterResponse;
 import dev.messenger.api.v1.RevokeOtherSessionsResponse;
+import dev.messenger.api.v1.UpdateProfileRequest;
+import dev.messenger.api.v1.UpdateProfileResponse;
 import dev.messenger.platform.rest.Rest;
 import dev.messenger.platform.rest.RestAuth;
 import dev.messenger.platform.service.Ids;
@@ -33,6 +35,7 @@ final class UsersRestService implements HttpService {
                 .post("/auth/login", this::login)
                 .post("/auth/logout", this::logout)
                 .get("/users/me", this::me)
+                .patch("/users/me", this::updateProfile)
                 .get("/users/{id}", this::getUser)
                 .get("/users", this::search)
                 .get("/auth/sessions", this::sessions)
@@ -90,6 +93,13 @@ final class UsersRestService implements HttpService {
         DeleteAccountRequest request = Rest.body(req, DeleteAccountRequest.newBuilder(), true).build();
         users.deleteAccount(caller, auth.clientAddress(req), request.getPassword());
         res.status(Status.NO_CONTENT_204).send();
+    }
+
+    private void updateProfile(ServerRequest req, ServerResponse res) {
+        var caller = auth.caller(req);
+        UpdateProfileRequest request = Rest.body(req, UpdateProfileRequest.newBuilder(), true).build();
+        Rest.send(res, Status.OK_200, UpdateProfileResponse.newBuilder()
+                .setUser(UserProtos.user(users.updateProfile(caller, request.getDisplayName()))).build());
     }
 
     private void me(ServerRequest req, ServerResponse res) {
