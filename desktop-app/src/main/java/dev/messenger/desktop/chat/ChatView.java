@@ -51,7 +51,10 @@ public final class ChatView extends BorderPane {
         followNewMessages();
 
         composer.setId("composer");
-        composer.setPromptText("Write a message…  (Enter sends, Shift+Enter adds a line)");
+        composer.setPromptText(model.peer().getDeleted()
+                ? "This account was deleted: it receives no more messages."
+                : "Write a message…  (Enter sends, Shift+Enter adds a line)");
+        composer.setDisable(model.peer().getDeleted());
         composer.setWrapText(true);
         composer.setPrefRowCount(2);
         composer.textProperty().bindBidirectional(model.draft());

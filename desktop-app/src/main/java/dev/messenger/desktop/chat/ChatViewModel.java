@@ -66,7 +66,9 @@ public final class ChatViewModel {
         this.clock = clock;
         this.onRead = onRead;
         remaining = Bindings.createIntegerBinding(() -> MAX_TEXT - draft.get().codePointCount(0, draft.get().length()), draft);
-        canSend = Bindings.createBooleanBinding(() -> !draft.get().isBlank() && remaining.get() >= 0, draft, remaining);
+        // A deleted account receives nothing: its history stays readable, the composer is off.
+        canSend = Bindings.createBooleanBinding(() -> !peer.getDeleted() && !draft.get().isBlank() && remaining.get() >= 0,
+                draft, remaining);
     }
 
     public User peer() {

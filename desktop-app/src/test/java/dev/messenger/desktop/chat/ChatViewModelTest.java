@@ -84,6 +84,21 @@ class ChatViewModelTest {
     }
 
     @Test
+    void aDeletedAccountsHistoryStaysReadableButNothingCanBeSentToIt() {
+        api.store("peer", "me", "goodbye", "");
+        User deleted = peer.toBuilder().setDeleted(true).setDisplayName("Deleted account").build();
+        ChatViewModel withDeleted = new ChatViewModel(me, deleted, api, new Outbox(outboxNode, api, Runnable::run), Runnable::run,
+                Runnable::run, Clock.systemUTC(), readMarks::add);
+        withDeleted.open();
+        assertEquals(List.of("goodbye"), withDeleted.items().stream().map(ChatItem::text).toList());
+        withDeleted.draft().set("are you there?");
+        assertFalse(withDeleted.canSend().get());
+        withDeleted.send();
+        assertEquals(List.of(), api.sentClientIds);
+        assertEquals(1, withDeleted.items().size());
+    }
+
+    @Test
     void aSendShowsPendingAtOnceAndBecomesTheServersMessage() {
         chat.open();
         chat.draft().set("  hi there  ");
