@@ -10,8 +10,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * The PostgreSQL and Kafka the services use: the ones configured ({@code db.connection.url},
@@ -19,8 +17,6 @@ import java.util.logging.Logger;
  * their data in the data directory (the zero-setup default).
  */
 final class Infrastructure implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(Infrastructure.class.getName());
-
     /**
      * @param externalDatabase empty: start the embedded PostgreSQL
      * @param kafka            with blank bootstrap servers: start the embedded broker
@@ -112,15 +108,7 @@ final class Infrastructure implements AutoCloseable {
     /** Stops the embedded servers (Kafka first: it holds nothing the database needs). */
     @Override
     public void close() {
-        embeddedKafka.ifPresent(broker -> runQuietly("stop embedded Kafka", broker::close));
-        embeddedPostgres.ifPresent(postgres -> runQuietly("stop embedded PostgreSQL", postgres::close));
-    }
-
-    private static void runQuietly(String what, Runnable action) {
-        try {
-            action.run();
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Could not " + what, e);
-        }
+        embeddedKafka.ifPresent(broker -> MessengerServer.runQuietly("stop embedded Kafka", broker::close));
+        embeddedPostgres.ifPresent(postgres -> MessengerServer.runQuietly("stop embedded PostgreSQL", postgres::close));
     }
 }

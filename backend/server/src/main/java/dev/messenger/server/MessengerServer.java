@@ -171,7 +171,7 @@ public final class MessengerServer implements AutoCloseable {
                 .addFeature(OpenApiFeature.create(config.get("openapi")))
                 .addRouting(http)
                 .addRouting(grpc);
-        tls.ifPresent(serverTls -> webServerBuilder.tls(serverTls.current()));
+        tls.ifPresent(serverTls -> webServerBuilder.tls(serverTls.initial()));
         WebServer webServer = webServerBuilder.build().start();
         started.add(webServer::stop);
         tls.ifPresent(serverTls -> serverTls.reloadInto(webServer));
@@ -248,7 +248,8 @@ public final class MessengerServer implements AutoCloseable {
         LOG.info("Messenger stopped");
     }
 
-    private static void runQuietly(String what, Runnable action) {
+    /** Runs one step of a shutdown: a failure is logged, and the steps after it still run. */
+    static void runQuietly(String what, Runnable action) {
         try {
             action.run();
         } catch (RuntimeException e) {

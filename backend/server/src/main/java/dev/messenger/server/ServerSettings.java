@@ -24,6 +24,7 @@ record ServerSettings(Set<String> services, Infrastructure.Settings infrastructu
     static ServerSettings from(Config config) {
         Config cache = config.get("auth.session-cache");
         Config limits = config.get("messenger.rate-limits");
+        ServerTls.Settings tls = ServerTls.Settings.from(config.get("messenger.tls"));
         return new ServerSettings(
                 services(config.get("messenger.services")),
                 Infrastructure.Settings.from(config),
@@ -36,18 +37,17 @@ record ServerSettings(Set<String> services, Infrastructure.Settings infrastructu
                 limits.get("enabled").asBoolean().get(),
                 limits.get("max-tracked-keys").asInt().get(),
                 config.get("messenger.max-concurrent-calls").asInt().get(),
-                ServerTls.Settings.from(config.get("messenger.tls")),
-                host(config));
+                tls,
+                host(config.get("server.host"), tls));
     }
 
     /**
      * {@code server.host} when set; otherwise every interface with TLS, and loopback only without:
      * a plaintext server is reachable from elsewhere only when someone asked for it.
      */
-    private static String host(Config config) {
-        boolean tls = ServerTls.Settings.from(config.get("messenger.tls")).enabled();
-        return config.get("server.host").asString().map(String::strip).filter(host -> !host.isEmpty())
-                .orElse(tls ? ALL_INTERFACES : LOOPBACK);
+    private static String host(Config host, ServerTls.Settings tls) {
+        return host.asString().map(String::strip).filter(value -> !value.isEmpty())
+                .orElse(tls.enabled() ? ALL_INTERFACES : LOOPBACK);
     }
 
     /** Listening in plaintext where others can reach it: passwords and tokens would cross the network in clear. */

@@ -57,14 +57,15 @@ final class ServerTls implements AutoCloseable {
     private final Path privateKey;
     private final ScheduledExecutorService checker = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("tls-reload").daemon().factory());
-    private volatile Tls current;
+    /** The pair the server starts with; later ones go straight into the running server. */
+    private final Tls initial;
     private volatile List<FileTime> loadedVersions;
 
     private ServerTls(Path certificate, Path privateKey) {
         this.certificate = certificate;
         this.privateKey = privateKey;
         this.loadedVersions = versions();
-        this.current = load();
+        this.initial = load();
     }
 
     /** The TLS of the settings, or empty for plaintext; a pair that does not load is a start-up error. */
@@ -75,8 +76,8 @@ final class ServerTls implements AutoCloseable {
         return Optional.of(new ServerTls(settings.certificate().get(), settings.privateKey().get()));
     }
 
-    Tls current() {
-        return current;
+    Tls initial() {
+        return initial;
     }
 
     /** Starts checking the files, loading a changed pair into the running server. */
@@ -99,7 +100,6 @@ final class ServerTls implements AutoCloseable {
         try {
             Tls renewed = load();
             server.reloadTls(renewed);
-            current = renewed;
             loadedVersions = versions;
             LOG.info(() -> "Loaded the renewed TLS certificate from " + certificate);
         } catch (RuntimeException e) {

@@ -1,11 +1,11 @@
 package dev.messenger.users;
 
+import dev.messenger.platform.limits.BoundedKeys;
 import dev.messenger.platform.limits.ClientAddress;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -63,7 +63,13 @@ final class LoginThrottle {
     void recordFailure(String usernameKey, ClientAddress from) {
         Instant now = clock.instant();
         if (byKey.size() >= MAX_TRACKED) {
-            forgetOld(now);
+            // Counts forgotten arbitrarily (more addresses guessing at once than we track) start
+            // again at their next failure, rather than memory growing without bound.
+            BoundedKeys.makeRoom(byKey, MAX_TRACKED, failures -> {
+                synchronized (failures) {
+                    return failures.last != null && failures.last.plus(FORGET_AFTER).isBefore(now);
+                }
+            });
         }
         Failures failures = byKey.computeIfAbsent(key(usernameKey, from), k -> new Failures());
         synchronized (failures) {
@@ -90,21 +96,6 @@ final class LoginThrottle {
             delay = delay.multipliedBy(2);
         }
         return delay.compareTo(settings.maxDelay()) < 0 ? delay : settings.maxDelay();
-    }
-
-    private void forgetOld(Instant now) {
-        byKey.values().removeIf(failures -> {
-            synchronized (failures) {
-                return failures.last != null && failures.last.plus(FORGET_AFTER).isBefore(now);
-            }
-        });
-        // Still full: more addresses are guessing at once than we track; forget arbitrary ones
-        // (their next failures start the count again) rather than grow without bound.
-        Iterator<String> keys = byKey.keySet().iterator();
-        while (byKey.size() > MAX_TRACKED - MAX_TRACKED / 10 && keys.hasNext()) {
-            keys.next();
-            keys.remove();
-        }
     }
 
     private static String key(String usernameKey, ClientAddress from) {

@@ -14,9 +14,6 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
-import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Logger;
 
@@ -45,7 +42,7 @@ public final class AuthInterceptor implements ServerInterceptor {
 
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
-        ClientAddress from = clientAddress(call, headers);
+        ClientAddress from = proxies.clientOf(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR), headers.getAll(FORWARDED_FOR));
         String method = call.getMethodDescriptor().getFullMethodName();
         Context context = Context.current().withValue(CLIENT_ADDRESS, from);
         if (!publicMethods.contains(method)) {
@@ -60,16 +57,6 @@ public final class AuthInterceptor implements ServerInterceptor {
             }
         }
         return Contexts.interceptCall(context, call, headers, next);
-    }
-
-    private ClientAddress clientAddress(ServerCall<?, ?> call, Metadata headers) {
-        SocketAddress peer = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
-        if (!(peer instanceof InetSocketAddress inet) || inet.getAddress() == null) {
-            return ClientAddress.LOCAL;
-        }
-        Iterable<String> forwarded = headers.getAll(FORWARDED_FOR);
-        return proxies.resolve(inet.getAddress(),
-                forwarded == null ? Optional.empty() : Optional.of(String.join(",", forwarded)));
     }
 
     /** The caller of the call being handled; only valid inside a handler of an authenticated method. */

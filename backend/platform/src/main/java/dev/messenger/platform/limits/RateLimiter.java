@@ -1,6 +1,5 @@
 package dev.messenger.platform.limits;
 
-import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
@@ -31,7 +30,7 @@ final class RateLimiter {
         TokenBucket bucket = buckets.get(key);
         if (bucket == null) {
             if (buckets.size() >= maxKeys) {
-                forgetIdle(now);
+                BoundedKeys.makeRoom(buckets, maxKeys, existing -> existing.isFull(now));
             }
             bucket = buckets.computeIfAbsent(key, k -> new TokenBucket(rate, now));
         }
@@ -40,15 +39,5 @@ final class RateLimiter {
 
     int trackedKeys() {
         return buckets.size();
-    }
-
-    private void forgetIdle(long now) {
-        buckets.values().removeIf(bucket -> bucket.isFull(now));
-        int target = maxKeys - maxKeys / 10;
-        Iterator<String> keys = buckets.keySet().iterator();
-        while (buckets.size() > target && keys.hasNext()) {
-            keys.next();
-            keys.remove();
-        }
     }
 }

@@ -1,6 +1,8 @@
 package dev.messenger.platform.limits;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -45,6 +47,21 @@ public final class TrustedProxies {
     /** A comma-separated list, as an environment variable gives it; blank for none. */
     public static TrustedProxies parse(String commaSeparated) {
         return of(Arrays.stream(commaSeparated.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList());
+    }
+
+    /**
+     * The client of a request, as both front doors (gRPC and REST) see it: {@link ClientAddress#LOCAL}
+     * when the peer is no IP socket, otherwise as {@link #resolve} with every {@code X-Forwarded-For}
+     * value of the request taken together.
+     *
+     * @param forwardedFor the header's values; null or empty when there is none
+     */
+    public ClientAddress clientOf(SocketAddress peer, Iterable<String> forwardedFor) {
+        if (!(peer instanceof InetSocketAddress inet) || inet.getAddress() == null) {
+            return ClientAddress.LOCAL;
+        }
+        String joined = forwardedFor == null ? "" : String.join(",", forwardedFor);
+        return resolve(inet.getAddress(), joined.isEmpty() ? Optional.empty() : Optional.of(joined));
     }
 
     /**

@@ -7,10 +7,6 @@ import dev.messenger.platform.limits.TrustedProxies;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 
-import java.net.InetSocketAddress;
-import java.util.List;
-import java.util.Optional;
-
 /** Who is calling a REST route: the caller behind its {@code Authorization: Bearer} header, and its client address. */
 public final class RestAuth {
     private final Sessions sessions;
@@ -26,11 +22,6 @@ public final class RestAuth {
     }
 
     public ClientAddress clientAddress(ServerRequest request) {
-        if (!(request.remotePeer().address() instanceof InetSocketAddress peer) || peer.getAddress() == null) {
-            return ClientAddress.LOCAL;
-        }
-        List<String> forwarded = request.headers().values(HeaderNames.X_FORWARDED_FOR);
-        return proxies.resolve(peer.getAddress(),
-                forwarded.isEmpty() ? Optional.empty() : Optional.of(String.join(",", forwarded)));
+        return proxies.clientOf(request.remotePeer().address(), request.headers().values(HeaderNames.X_FORWARDED_FOR));
     }
 }

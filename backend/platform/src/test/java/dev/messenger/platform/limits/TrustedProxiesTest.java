@@ -43,6 +43,16 @@ class TrustedProxiesTest {
     }
 
     @Test
+    void everyForwardedForValueOfARequestCountsAndAPeerWithoutAnAddressIsLocal() {
+        var peer = new java.net.InetSocketAddress(ip("172.18.0.3"), 40000);
+        assertEquals("198.51.100.1", gateway.clientOf(peer, List.of("1.2.3.4", "198.51.100.1")).toString());
+        assertEquals("172.18.0.3", gateway.clientOf(peer, List.of()).toString());
+        assertEquals("172.18.0.3", gateway.clientOf(peer, null).toString());
+        assertEquals(ClientAddress.LOCAL, gateway.clientOf(new java.net.SocketAddress() {
+        }, List.of("198.51.100.1")));
+    }
+
+    @Test
     void hostNamesAndMalformedRangesAreRefusedWithoutAnyLookUp() {
         for (String bad : List.of("gateway", "localhost", "10.0.0.0/33", "10.0.0.0/x", "fd00::/129", "1.2.3", "256.1.1.1")) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrustedProxies.of(List.of(bad)), bad);
