@@ -7,6 +7,7 @@ import dev.messenger.desktop.chat.Outbox;
 import dev.messenger.desktop.connection.ApiErrors;
 import dev.messenger.desktop.connection.MessengerApi;
 import dev.messenger.desktop.connection.ServerConnection;
+import dev.messenger.desktop.connection.ServerEndpoint;
 import dev.messenger.desktop.connection.WakeDetector;
 import dev.messenger.desktop.login.LoginView;
 import dev.messenger.desktop.login.LoginViewModel;
@@ -44,7 +45,7 @@ public final class DesktopApp {
 
     private final Stage stage;
     private final SessionStore store;
-    private final Function<String, MessengerApi> connect;
+    private final Function<ServerEndpoint, MessengerApi> connect;
     private final ExecutorService io = Executors.newVirtualThreadPerTaskExecutor();
     private final Clock clock = Clock.systemDefaultZone();
     private final Scene scene;
@@ -56,7 +57,7 @@ public final class DesktopApp {
         this(stage, store, ServerConnection::new);
     }
 
-    DesktopApp(Stage stage, SessionStore store, Function<String, MessengerApi> connect) {
+    DesktopApp(Stage stage, SessionStore store, Function<ServerEndpoint, MessengerApi> connect) {
         this.stage = stage;
         this.store = store;
         this.connect = connect;
@@ -87,16 +88,20 @@ public final class DesktopApp {
     }
 
     private void resume(SessionStore.Saved saved) {
-        show(signingIn(saved.serverAddress()));
-        MessengerApi api = connect.apply(saved.serverAddress());
-        api.useToken(saved.token());
+        show(signingIn(saved.server().toString()));
         io.execute(() -> {
+            MessengerApi api = null;
             try {
+                api = connect.apply(saved.server());
+                api.useToken(saved.token());
                 User me = api.me();
-                Platform.runLater(() -> showMain(api, new Session(saved.serverAddress(), saved.token(), me)));
+                MessengerApi connected = api;
+                Platform.runLater(() -> showMain(connected, new Session(saved.server(), saved.token(), me)));
             } catch (RuntimeException e) {
-                api.close();
-                String message = ApiErrors.isSignedOut(e) ? "Your session has ended; sign in again." : ApiErrors.describe(e, saved.serverAddress());
+                if (api != null) {
+                    api.close();
+                }
+                String message = ApiErrors.isSignedOut(e) ? "Your session has ended; sign in again." : ApiErrors.describe(e, saved.server().toString());
                 if (ApiErrors.isSignedOut(e)) {
                     store.forgetToken();
                 }
@@ -110,7 +115,7 @@ public final class DesktopApp {
         stopWakeDetector();
         stage.titleProperty().unbind();
         stage.setTitle("Messenger");
-        LoginViewModel login = new LoginViewModel(store.lastServer(), connect, io, Platform::runLater, this::signedIn);
+        LoginViewModel login = new LoginViewModel(store.lastServer(), connect, store::endpoint, io, Platform::runLater, this::signedIn);
         login.error().set(message);
         show(new LoginView(login));
     }
@@ -124,7 +129,7 @@ public final class DesktopApp {
         main = new MainViewModel(session, api, new Outbox(store.outboxNode(session), api, io), io, Platform::runLater, clock,
                 notifications::show, this::sessionEnded);
         main.windowFocused().set(stage.isFocused());
-        MainView view = new MainView(main, clock, store.darkTheme(), this::switchTheme, this::signOut);
+        MainView view = new MainView(main, clock, store.darkTheme(), this::switchTheme, this::signOut, this::accountDeleted);
         MainViewModel current = main;
         stage.titleProperty().bind(Bindings.createStringBinding(() -> current.totalUnread().get() > 0
                 ? "Messenger (" + current.totalUnread().get() + ")" : "Messenger", current.totalUnread()));
@@ -155,13 +160,22 @@ public final class DesktopApp {
     }
 
     private void sessionEnded() {
+        leaveSession("Your session has ended; sign in again.");
+    }
+
+    private void accountDeleted() {
+        leaveSession("Your account has been deleted.");
+    }
+
+    /** The server no longer accepts the session: back to the connect screen, saying why. */
+    private void leaveSession(String message) {
         MainViewModel current = main;
         if (current != null) {
             current.close();
         }
         store.forgetToken();
         notifications.closeAll();
-        showLogin("Your session has ended; sign in again.");
+        showLogin(message);
     }
 
     private void openFromNotification(String peerId) {

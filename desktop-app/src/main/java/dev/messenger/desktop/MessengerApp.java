@@ -1,11 +1,15 @@
 package dev.messenger.desktop;
 
 import dev.messenger.desktop.session.SessionStore;
+import dev.messenger.desktop.session.TokenFile;
 import javafx.application.Application;
 import javafx.application.Platform;
 import javafx.stage.Stage;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.prefs.BackingStoreException;
 import java.util.prefs.Preferences;
 
@@ -37,15 +41,20 @@ public final class MessengerApp extends Application {
         }
     }
 
-    /** Preferences of their own, emptied first, so a smoke run never sees or changes the user's session. */
+    /**
+     * Preferences of their own, emptied first, and a token file nobody wrote, so a smoke run never
+     * sees or changes the user's session.
+     */
     private static SessionStore throwAwayStore() {
         Preferences preferences = Preferences.userRoot().node("dev/messenger/desktop-smoke");
         try {
             preferences.clear();
-        } catch (BackingStoreException e) {
-            // Nothing saved there can be read back either.
+            Path dir = Files.createTempDirectory("messenger-smoke-");
+            dir.toFile().deleteOnExit();
+            return new SessionStore(preferences, new TokenFile(dir.resolve("session")));
+        } catch (BackingStoreException | IOException e) {
+            throw new IllegalStateException("Cannot set up a throw-away session store", e);
         }
-        return new SessionStore(preferences);
     }
 
     /** After the first pulse that lays the shown window out (its first frame), reports and exits. */

@@ -7,6 +7,7 @@ import dev.messenger.api.v1.LoginResponse;
 import dev.messenger.api.v1.MarkReadResponse;
 import dev.messenger.api.v1.Message;
 import dev.messenger.api.v1.SendMessageResponse;
+import dev.messenger.api.v1.Session;
 import dev.messenger.api.v1.User;
 import dev.messenger.desktop.connection.FeedListener;
 import dev.messenger.desktop.connection.LiveFeed;
@@ -32,6 +33,10 @@ public class FakeApi implements MessengerApi {
     public final Deque<Status> sendFailures = new ConcurrentLinkedDeque<>();
     public final List<String> sentClientIds = new ArrayList<>();
     public final List<Long> markedRead = new ArrayList<>();
+    /** The account's sessions, the first one being this app's own. */
+    public final List<Session> sessions = new ArrayList<>();
+    public String password = "correct horse battery";
+    public boolean deleted;
     public FeedListener feedListener;
     public long subscribedAfter = -1;
     private final AtomicLong ids = new AtomicLong();
@@ -130,6 +135,52 @@ public class FakeApi implements MessengerApi {
     public synchronized MarkReadResponse markRead(String peerId, long upToMessageId) {
         markedRead.add(upToMessageId);
         return MarkReadResponse.newBuilder().setLastReadMessageId(upToMessageId).build();
+    }
+
+    @Override
+    public synchronized User updateProfile(String displayName) {
+        User updated = me.toBuilder().setDisplayName(displayName.isBlank() ? me.getUsername() : displayName.strip()).build();
+        users.put(me.getId(), updated);
+        return updated;
+    }
+
+    @Override
+    public synchronized int changePassword(String currentPassword, String newPassword) {
+        checkPassword(currentPassword);
+        password = newPassword;
+        return revokeOtherSessions();
+    }
+
+    @Override
+    public synchronized void deleteAccount(String password) {
+        checkPassword(password);
+        deleted = true;
+        sessions.clear();
+    }
+
+    private void checkPassword(String given) {
+        if (!password.equals(given)) {
+            throw Status.PERMISSION_DENIED.withDescription("The password is not right").asRuntimeException();
+        }
+    }
+
+    @Override
+    public synchronized List<Session> sessions() {
+        return List.copyOf(sessions);
+    }
+
+    @Override
+    public synchronized void revokeSession(String sessionId) {
+        if (!sessions.removeIf(session -> session.getId().equals(sessionId))) {
+            throw Status.NOT_FOUND.withDescription("No such session").asRuntimeException();
+        }
+    }
+
+    @Override
+    public synchronized int revokeOtherSessions() {
+        int others = (int) sessions.stream().filter(session -> !session.getCurrent()).count();
+        sessions.removeIf(session -> !session.getCurrent());
+        return others;
     }
 
     @Override

@@ -35,16 +35,15 @@ public final class MessengerChannels {
     /**
      * A TLS channel to {@code host:port} (HTTP/2 by ALPN): the server's certificate must be valid
      * for the host and issued by an authority the system trusts or, for a self-hosted server, be
-     * (or be issued by) one of {@code trusted}.
+     * (or be issued by) one of {@code trusted}. A refused certificate fails calls with UNAVAILABLE
+     * and an {@link UntrustedCertificateException} among the causes.
      */
     public static ManagedChannel tls(String target, Collection<X509Certificate> trusted) {
         NettyChannelBuilder builder = NettyChannelBuilder.forTarget(target).useTransportSecurity();
-        if (!trusted.isEmpty()) {
-            try {
-                builder.sslContext(GrpcSslContexts.forClient().trustManager(TrustedCertificates.systemAnd(trusted)).build());
-            } catch (SSLException e) {
-                throw new IllegalStateException("Cannot set up TLS", e);
-            }
+        try {
+            builder.sslContext(GrpcSslContexts.forClient().trustManager(TrustedCertificates.systemAnd(trusted)).build());
+        } catch (SSLException e) {
+            throw new IllegalStateException("Cannot set up TLS", e);
         }
         return configured(builder);
     }

@@ -1,6 +1,7 @@
 package dev.messenger.client;
 
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
@@ -13,6 +14,8 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.Collection;
@@ -41,8 +44,9 @@ public final class TrustedCertificates {
     }
 
     /**
-     * A trust manager for the system's authorities and the given certificates as further anchors;
-     * the server's certificate must be within its dates even when it is one of those anchors.
+     * A trust manager for the system's authorities and the given certificates (possibly none) as
+     * further anchors; the server's certificate must be within its dates even when it is one of
+     * those anchors, and a refusal says why ({@link UntrustedCertificateException}).
      */
     public static X509TrustManager systemAnd(Collection<X509Certificate> extra) {
         try {
@@ -57,39 +61,66 @@ public final class TrustedCertificates {
             }
             TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             factory.init(anchors);
-            return new CurrentLeaf(x509(factory));
+            return new Explaining(x509(factory));
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("Cannot set up the trusted certificates", e);
         }
     }
 
     /**
-     * Java does not check the dates of a trust anchor, so a chosen self-signed certificate would be
-     * accepted long after it expired; this checks the server's own certificate's dates too.
+     * Checks as the JDK does, and says why a refused certificate was refused
+     * ({@link UntrustedCertificateException}). Also checks the server's own certificate's dates:
+     * Java does not check a trust anchor's, so a chosen self-signed certificate would otherwise be
+     * accepted long after it expired.
      */
-    private static final class CurrentLeaf extends X509ExtendedTrustManager {
+    private static final class Explaining extends X509ExtendedTrustManager {
         private final X509ExtendedTrustManager delegate;
 
-        CurrentLeaf(X509TrustManager delegate) {
+        Explaining(X509TrustManager delegate) {
             this.delegate = (X509ExtendedTrustManager) delegate;
         }
 
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-            delegate.checkServerTrusted(chain, authType, socket);
-            chain[0].checkValidity();
+            String host = socket instanceof SSLSocket ssl && ssl.getHandshakeSession() != null
+                    ? ssl.getHandshakeSession().getPeerHost() : "";
+            check(chain, authType, host, () -> delegate.checkServerTrusted(chain, authType, socket));
         }
 
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-            delegate.checkServerTrusted(chain, authType, engine);
-            chain[0].checkValidity();
+            String host = engine == null || engine.getPeerHost() == null ? "" : engine.getPeerHost();
+            check(chain, authType, host, () -> delegate.checkServerTrusted(chain, authType, engine));
         }
 
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            delegate.checkServerTrusted(chain, authType);
-            chain[0].checkValidity();
+            check(chain, authType, "", () -> delegate.checkServerTrusted(chain, authType));
+        }
+
+        /**
+         * Runs the full check; when it fails, finds the reason by checking the parts one at a time:
+         * dates, then the chain without the host name, so what is left is the host name.
+         */
+        private void check(X509Certificate[] chain, String authType, String host, Check full) throws CertificateException {
+            X509Certificate leaf = chain[0];
+            try {
+                leaf.checkValidity();
+            } catch (CertificateExpiredException e) {
+                throw new UntrustedCertificateException(UntrustedCertificateException.Reason.EXPIRED, leaf, host, e);
+            } catch (CertificateNotYetValidException e) {
+                throw new UntrustedCertificateException(UntrustedCertificateException.Reason.NOT_YET_VALID, leaf, host, e);
+            }
+            try {
+                full.run();
+            } catch (CertificateException refused) {
+                try {
+                    delegate.checkServerTrusted(chain, authType);
+                } catch (CertificateException e) {
+                    throw new UntrustedCertificateException(UntrustedCertificateException.Reason.UNKNOWN_ISSUER, leaf, host, refused);
+                }
+                throw new UntrustedCertificateException(UntrustedCertificateException.Reason.WRONG_HOST, leaf, host, refused);
+            }
         }
 
         @Override
@@ -111,6 +142,10 @@ public final class TrustedCertificates {
         public X509Certificate[] getAcceptedIssuers() {
             return delegate.getAcceptedIssuers();
         }
+    }
+
+    private interface Check {
+        void run() throws CertificateException;
     }
 
     private static X509TrustManager systemDefault() throws GeneralSecurityException {

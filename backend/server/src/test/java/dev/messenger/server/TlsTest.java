@@ -6,6 +6,7 @@ import dev.messenger.api.v1.RegisterRequest;
 import dev.messenger.api.v1.UsersServiceGrpc;
 import dev.messenger.client.MessengerChannels;
 import dev.messenger.client.TrustedCertificates;
+import dev.messenger.client.UntrustedCertificateException;
 import dev.messenger.server.testing.BackendExtension;
 import dev.messenger.server.testing.TestBackend;
 import dev.messenger.server.testing.TestCertificates;
@@ -30,10 +31,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -106,8 +109,12 @@ class TlsTest {
 
     @Test
     void aCertificateNobodyVouchedForIsRefused() throws Exception {
-        String problem = handshakeProblem("localhost:" + server.port(), List.of());
-        assertTrue(problem.contains("PKIX") || problem.contains("certification path"), problem);
+        UntrustedCertificateException refused = handshakeProblem("localhost:" + server.port(), List.of());
+        assertEquals(UntrustedCertificateException.Reason.UNKNOWN_ISSUER, refused.reason());
+        assertEquals("localhost", refused.host());
+        assertEquals(List.of("localhost", "127.0.0.1"), refused.names());
+        assertEquals(HexFormat.ofDelimiter(":").withUpperCase().formatHex(
+                MessageDigest.getInstance("SHA-256").digest(certificate.certificate().getEncoded())), refused.fingerprint());
     }
 
     @Test
@@ -115,9 +122,9 @@ class TlsTest {
         TestCertificates.Issued elsewhere = TestCertificates.selfSigned(dir, "elsewhere", List.of("chat.example.org"),
                 Instant.now().minus(Duration.ofHours(1)), Duration.ofDays(1));
         try (MessengerServer other = MessengerServer.start(backend.config(tls(elsewhere)))) {
-            String problem = handshakeProblem("localhost:" + other.port(), List.of(elsewhere.certificate()));
-            assertTrue(problem.contains("localhost") && (problem.contains("subject alternative") || problem.contains("No name matching")),
-                    problem);
+            UntrustedCertificateException refused = handshakeProblem("localhost:" + other.port(), List.of(elsewhere.certificate()));
+            assertEquals(UntrustedCertificateException.Reason.WRONG_HOST, refused.reason());
+            assertEquals(List.of("chat.example.org"), refused.names());
         }
     }
 
@@ -126,8 +133,9 @@ class TlsTest {
         TestCertificates.Issued expired = TestCertificates.selfSigned(dir, "expired", List.of("localhost"),
                 Instant.now().minus(Duration.ofDays(2)), Duration.ofDays(1));
         try (MessengerServer other = MessengerServer.start(backend.config(tls(expired)))) {
-            String problem = handshakeProblem("localhost:" + other.port(), List.of(expired.certificate()));
-            assertTrue(problem.toLowerCase().contains("expired") || problem.contains("validity"), problem);
+            UntrustedCertificateException refused = handshakeProblem("localhost:" + other.port(), List.of(expired.certificate()));
+            assertEquals(UntrustedCertificateException.Reason.EXPIRED, refused.reason());
+            assertEquals(expired.certificate(), refused.certificate());
         }
     }
 
@@ -189,17 +197,14 @@ class TlsTest {
         return ((X509Certificate) response.sslSession().orElseThrow().getPeerCertificates()[0]).getSerialNumber();
     }
 
-    /** The failure of a gRPC call over TLS, with every cause's message, for a handshake that must fail. */
-    private static String handshakeProblem(String target, Collection<X509Certificate> trusted) throws Exception {
+    /** Why the client refused the server's certificate, for a handshake that must fail. */
+    private static UntrustedCertificateException handshakeProblem(String target, Collection<X509Certificate> trusted) throws Exception {
         return withChannel(MessengerChannels.tls(target, trusted), channel -> {
             StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> HealthGrpc.newBlockingStub(channel)
                     .withDeadlineAfter(10, TimeUnit.SECONDS).check(HealthCheckRequest.getDefaultInstance()));
             assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode(), e.getStatus().toString());
-            StringBuilder messages = new StringBuilder(String.valueOf(e.getStatus().getDescription()));
-            for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
-                messages.append(" / ").append(cause);
-            }
-            return messages.toString();
+            return UntrustedCertificateException.findIn(e)
+                    .orElseThrow(() -> new AssertionError("no explained certificate problem in " + e, e));
         });
     }
 

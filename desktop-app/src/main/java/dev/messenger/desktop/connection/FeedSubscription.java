@@ -3,7 +3,6 @@ package dev.messenger.desktop.connection;
 import dev.messenger.api.v1.FeedEvent;
 import dev.messenger.api.v1.NotificationsServiceGrpc;
 import dev.messenger.api.v1.SubscribeRequest;
-import dev.messenger.client.MessengerChannels;
 import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
@@ -26,7 +25,7 @@ import java.util.logging.Logger;
 public final class FeedSubscription implements LiveFeed {
     private static final Logger LOG = Logger.getLogger(FeedSubscription.class.getName());
 
-    private final String address;
+    private final Supplier<ManagedChannel> channels;
     private final Supplier<CallCredentials> credentials;
     private final FeedListener listener;
     private final Duration stallTimeout;
@@ -38,9 +37,9 @@ public final class FeedSubscription implements LiveFeed {
     private Thread worker;
     private Thread watchdog;
 
-    FeedSubscription(String address, Supplier<CallCredentials> credentials, long afterSeq, FeedListener listener,
+    FeedSubscription(Supplier<ManagedChannel> channels, Supplier<CallCredentials> credentials, long afterSeq, FeedListener listener,
                      Duration stallTimeout) {
-        this.address = address;
+        this.channels = channels;
         this.credentials = credentials;
         this.lastSeq = afterSeq;
         this.listener = listener;
@@ -56,7 +55,7 @@ public final class FeedSubscription implements LiveFeed {
         boolean everConnected = false;
         while (running) {
             listener.onStatus(everConnected ? ConnectionStatus.RECONNECTING : ConnectionStatus.CONNECTING);
-            ManagedChannel current = MessengerChannels.plaintext(address);
+            ManagedChannel current = channels.get();
             channel = current;
             try {
                 lastEventAt = Instant.now();

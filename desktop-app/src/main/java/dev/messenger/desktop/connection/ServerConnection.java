@@ -1,6 +1,13 @@
 package dev.messenger.desktop.connection;
 
+import dev.messenger.api.v1.ChangePasswordRequest;
+import dev.messenger.api.v1.DeleteAccountRequest;
 import dev.messenger.api.v1.GetHistoryRequest;
+import dev.messenger.api.v1.ListSessionsRequest;
+import dev.messenger.api.v1.RevokeOtherSessionsRequest;
+import dev.messenger.api.v1.RevokeSessionRequest;
+import dev.messenger.api.v1.Session;
+import dev.messenger.api.v1.UpdateProfileRequest;
 import dev.messenger.api.v1.GetHistoryResponse;
 import dev.messenger.api.v1.GetUserRequest;
 import dev.messenger.api.v1.ListConversationsRequest;
@@ -19,15 +26,19 @@ import dev.messenger.api.v1.SendMessageResponse;
 import dev.messenger.api.v1.User;
 import dev.messenger.api.v1.UsersServiceGrpc;
 import dev.messenger.client.MessengerChannels;
+import dev.messenger.client.TrustedCertificates;
 import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -38,19 +49,30 @@ import java.util.stream.Stream;
 public final class ServerConnection implements MessengerApi, AutoCloseable {
     private static final Duration CALL_DEADLINE = Duration.ofSeconds(15);
 
-    private final String address;
+    private final ServerAddress address;
+    private final Supplier<ManagedChannel> channels;
     private final ManagedChannel channel;
     private volatile String token;
     private FeedSubscription feed;
 
-    public ServerConnection(String address) {
-        this.address = address;
-        this.channel = MessengerChannels.plaintext(address);
+    /**
+     * @throws IllegalArgumentException when the chosen certificate file cannot be read (its
+     *                                  message says so in plain words)
+     */
+    public ServerConnection(ServerEndpoint endpoint) {
+        this.address = endpoint.address();
+        if (address.tls()) {
+            Collection<X509Certificate> trusted = endpoint.trustedCertificate().map(TrustedCertificates::read).orElse(List.of());
+            this.channels = () -> MessengerChannels.tls(address.target(), trusted);
+        } else {
+            this.channels = () -> MessengerChannels.plaintext(address.target());
+        }
+        this.channel = channels.get();
     }
 
     @Override
     public String serverAddress() {
-        return address;
+        return address.toString();
     }
 
     @Override
@@ -155,11 +177,43 @@ public final class ServerConnection implements MessengerApi, AutoCloseable {
     }
 
     @Override
+    public User updateProfile(String displayName) {
+        return users().updateProfile(UpdateProfileRequest.newBuilder().setDisplayName(displayName).build()).getUser();
+    }
+
+    @Override
+    public int changePassword(String currentPassword, String newPassword) {
+        return users().changePassword(ChangePasswordRequest.newBuilder()
+                .setCurrentPassword(currentPassword).setNewPassword(newPassword).build()).getRevoked();
+    }
+
+    @Override
+    public void deleteAccount(String password) {
+        users().deleteAccount(DeleteAccountRequest.newBuilder().setPassword(password).build());
+        token = null;
+    }
+
+    @Override
+    public List<Session> sessions() {
+        return users().listSessions(ListSessionsRequest.getDefaultInstance()).getSessionsList();
+    }
+
+    @Override
+    public void revokeSession(String sessionId) {
+        users().revokeSession(RevokeSessionRequest.newBuilder().setSessionId(sessionId).build());
+    }
+
+    @Override
+    public int revokeOtherSessions() {
+        return users().revokeOtherSessions(RevokeOtherSessionsRequest.getDefaultInstance()).getRevoked();
+    }
+
+    @Override
     public synchronized LiveFeed subscribe(long afterSeq, FeedListener listener) {
         if (feed != null) {
             feed.close();
         }
-        feed = new FeedSubscription(address, this::credentials, afterSeq, listener, Duration.ofSeconds(45));
+        feed = new FeedSubscription(channels, this::credentials, afterSeq, listener, Duration.ofSeconds(45));
         feed.start();
         return feed;
     }

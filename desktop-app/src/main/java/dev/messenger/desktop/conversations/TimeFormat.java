@@ -1,6 +1,7 @@
 package dev.messenger.desktop.conversations;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZonedDateTime;
@@ -44,6 +45,33 @@ public final class TimeFormat {
             return "Yesterday";
         }
         return DATE.format(day);
+    }
+
+    /** A medium date, e.g. "14 Mar 2026". */
+    public static String date(Instant instant, Clock clock) {
+        return DATE.format(instant.atZone(clock.getZone()));
+    }
+
+    /** How long ago: "just now", "5 minutes ago", "3 hours ago", "yesterday", "on 14 Mar 2026". */
+    public static String ago(Instant instant, Clock clock) {
+        Duration since = Duration.between(instant, clock.instant());
+        if (since.toMinutes() < 1) {
+            return "just now";
+        }
+        if (since.toHours() < 1) {
+            return count(since.toMinutes(), "minute") + " ago";
+        }
+        if (since.toDays() < 1) {
+            return count(since.toHours(), "hour") + " ago";
+        }
+        if (localDay(instant, clock).equals(LocalDate.now(clock).minusDays(1))) {
+            return "yesterday";
+        }
+        return "on " + date(instant, clock);
+    }
+
+    private static String count(long n, String unit) {
+        return n + " " + unit + (n == 1 ? "" : "s");
     }
 
     public static LocalDate localDay(Instant instant, Clock clock) {

@@ -5,14 +5,22 @@ import javafx.beans.binding.Bindings;
 import javafx.beans.binding.StringBinding;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
+import javafx.beans.binding.BooleanBinding;
+import javafx.scene.Node;
 import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
 import javafx.scene.control.Hyperlink;
 import javafx.scene.control.Label;
 import javafx.scene.control.PasswordField;
 import javafx.scene.control.ProgressIndicator;
 import javafx.scene.control.TextField;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
+import javafx.stage.FileChooser;
+
+import java.io.File;
 
 /** The connect screen: a centred card; binds to a {@link LoginViewModel}. */
 public final class LoginView extends StackPane {
@@ -26,7 +34,36 @@ public final class LoginView extends StackPane {
         subtitle.textProperty().bind(Bindings.when(model.registering())
                 .then("Create an account on your server").otherwise("Sign in to your server"));
 
-        TextField server = field("server", "Server (host:port)", model.server());
+        TextField server = field("server", "chat.example.org or localhost:8080", model.server());
+        Label connection = new Label();
+        connection.setId("connectionSummary");
+        connection.setWrapText(true);
+        connection.getStyleClass().add(Styles.TEXT_SMALL);
+        connection.textProperty().bind(model.connectionSummary());
+        model.connectionSummary().addListener((obs, was, now) -> styleSummary(connection, model));
+        styleSummary(connection, model);
+        CheckBox unencrypted = new CheckBox("Connect without encryption (only on a network you trust)");
+        unencrypted.setId("unencrypted");
+        unencrypted.getStyleClass().add(Styles.TEXT_SMALL);
+        unencrypted.selectedProperty().bindBidirectional(model.unencrypted());
+        showWhen(unencrypted, model.unencryptedOffered());
+
+        BooleanBinding encrypted = model.encrypted();
+        Hyperlink trust = new Hyperlink("Trust a certificate file (self-hosted server)…");
+        trust.setId("trustCertificate");
+        trust.getStyleClass().add(Styles.TEXT_SMALL);
+        trust.setOnAction(event -> model.certificateShown().set(true));
+        showWhen(trust, encrypted.and(model.certificateShown().not()));
+        TextField certificate = field("certificateFile", "Certificate file (.crt or .pem)", model.certificateFile());
+        HBox.setHgrow(certificate, Priority.ALWAYS);
+        Button choose = new Button("Choose…");
+        choose.setId("chooseCertificate");
+        choose.setOnAction(event -> chooseCertificate(model));
+        HBox certificateRow = new HBox(6, certificate, choose);
+        showWhen(certificateRow, encrypted.and(model.certificateShown()));
+        VBox certificateBox = labelled("Trusted certificate", certificateRow, model.certificateProblem());
+        VBox serverBox = labelled("Server", server, model.serverProblem());
+        serverBox.getChildren().addAll(connection, unencrypted, trust);
         TextField username = field("username", "Username", model.username());
         TextField displayName = field("displayName", "Display name (optional)", model.displayName());
         displayName.visibleProperty().bind(model.registering());
@@ -68,19 +105,43 @@ public final class LoginView extends StackPane {
 
         VBox card = new VBox(8,
                 title, subtitle,
-                labelled("Server", server, model.serverProblem()),
+                serverBox,
+                certificateBox,
                 labelled("Username", username, model.usernameProblem()),
                 labelled("Display name", displayName, null),
                 labelled("Password", password, model.passwordProblem()),
                 error, submit, progress, toggle);
         card.getStyleClass().add("login-card");
         card.setPadding(new Insets(32));
-        card.setMaxWidth(380);
+        card.setMaxWidth(460);
         card.setMaxHeight(VBox.USE_PREF_SIZE);
         card.setAlignment(Pos.CENTER_LEFT);
         getChildren().add(card);
         setAlignment(Pos.CENTER);
         javafx.application.Platform.runLater(() -> (model.server().get().isBlank() ? server : username).requestFocus());
+    }
+
+    private static void showWhen(Node node, javafx.beans.value.ObservableBooleanValue condition) {
+        node.visibleProperty().bind(condition);
+        node.managedProperty().bind(condition);
+    }
+
+    private static void styleSummary(Label summary, LoginViewModel model) {
+        boolean insecure = !model.encrypted().get() && model.unencryptedOffered().get();
+        summary.getStyleClass().removeAll(Styles.DANGER, Styles.TEXT_MUTED, Styles.SUCCESS);
+        summary.getStyleClass().add(insecure ? Styles.DANGER : model.encrypted().get() ? Styles.SUCCESS : Styles.TEXT_MUTED);
+    }
+
+    private void chooseCertificate(LoginViewModel model) {
+        FileChooser chooser = new FileChooser();
+        chooser.setTitle("The server's certificate");
+        chooser.getExtensionFilters().addAll(
+                new FileChooser.ExtensionFilter("Certificates", "*.crt", "*.pem", "*.cer", "*.der"),
+                new FileChooser.ExtensionFilter("All files", "*"));
+        File chosen = chooser.showOpenDialog(getScene().getWindow());
+        if (chosen != null) {
+            model.certificateFile().set(chosen.getAbsolutePath());
+        }
     }
 
     private static TextField field(String id, String prompt, javafx.beans.property.StringProperty property) {
@@ -92,7 +153,7 @@ public final class LoginView extends StackPane {
     }
 
     /** A field with its label above and its inline problem below. */
-    private static VBox labelled(String label, javafx.scene.control.Control field, StringBinding problem) {
+    private static VBox labelled(String label, Node field, StringBinding problem) {
         Label caption = new Label(label);
         caption.getStyleClass().add(Styles.TEXT_SMALL);
         caption.setLabelFor(field);

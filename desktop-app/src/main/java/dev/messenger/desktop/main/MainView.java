@@ -7,6 +7,7 @@ import dev.messenger.desktop.connection.ConnectionStatus;
 import dev.messenger.desktop.conversations.Avatar;
 import dev.messenger.desktop.conversations.ConversationCell;
 import dev.messenger.desktop.conversations.ConversationItem;
+import dev.messenger.desktop.settings.SettingsView;
 import javafx.beans.binding.Bindings;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
@@ -44,12 +45,15 @@ public final class MainView extends BorderPane {
     /**
      * @param darkTheme   whether the dark theme is on, and told when the user switches it
      * @param onSignOut   the user chose Sign out
+     * @param onAccountDeleted the user deleted their account in the settings
      */
-    public MainView(MainViewModel model, Clock clock, boolean darkTheme, Consumer<Boolean> onThemeChange, Runnable onSignOut) {
+    public MainView(MainViewModel model, Clock clock, boolean darkTheme, Consumer<Boolean> onThemeChange, Runnable onSignOut,
+                    Runnable onAccountDeleted) {
         this.model = model;
         this.clock = clock;
         getStyleClass().add("main-view");
-        setLeft(sidebar(darkTheme, onThemeChange, onSignOut));
+        setLeft(sidebar(darkTheme, onThemeChange, onSignOut,
+                () -> SettingsView.open(this, model.settings(onAccountDeleted))));
         Label placeholder = new Label("Select a conversation, or search for someone to write to.");
         placeholder.getStyleClass().add(Styles.TEXT_MUTED);
         StackPane empty = new StackPane(placeholder);
@@ -71,9 +75,10 @@ public final class MainView extends BorderPane {
         });
     }
 
-    private VBox sidebar(boolean darkTheme, Consumer<Boolean> onThemeChange, Runnable onSignOut) {
-        User me = model.me();
-        Label name = new Label(me.getDisplayName());
+    private VBox sidebar(boolean darkTheme, Consumer<Boolean> onThemeChange, Runnable onSignOut, Runnable onOpenSettings) {
+        Label name = new Label();
+        name.setId("myName");
+        name.textProperty().bind(Bindings.createStringBinding(() -> model.me().getDisplayName(), model.meProperty()));
         name.getStyleClass().add(Styles.TEXT_BOLD);
         Circle dot = new Circle(4);
         dot.getStyleClass().add("status-dot");
@@ -89,15 +94,20 @@ public final class MainView extends BorderPane {
         CheckMenuItem dark = new CheckMenuItem("Dark theme");
         dark.setSelected(darkTheme);
         dark.selectedProperty().addListener((obs, was, now) -> onThemeChange.accept(now));
+        MenuItem settings = new MenuItem("Settings…");
+        settings.setId("settings");
+        settings.setAccelerator(new KeyCodeCombination(KeyCode.COMMA, KeyCombination.SHORTCUT_DOWN));
+        settings.setOnAction(event -> onOpenSettings.run());
         MenuItem signOut = new MenuItem("Sign out");
         signOut.setId("signOut");
         signOut.setOnAction(event -> onSignOut.run());
-        MenuButton menu = new MenuButton("☰", null, dark, new SeparatorMenuItem(), signOut);
+        MenuButton menu = new MenuButton("☰", null, settings, dark, new SeparatorMenuItem(), signOut);
         menu.setId("menu");
         menu.getStyleClass().addAll(Styles.FLAT, Styles.BUTTON_ICON);
         Region gap = new Region();
         HBox.setHgrow(gap, Priority.ALWAYS);
-        HBox header = new HBox(10, new Avatar(me, 36), new VBox(1, name, statusRow), gap, menu);
+        HBox header = new HBox(10, new Avatar(model.me(), 36), new VBox(1, name, statusRow), gap, menu);
+        model.meProperty().addListener((obs, was, me) -> header.getChildren().set(0, new Avatar(me, 36)));
         header.setAlignment(Pos.CENTER_LEFT);
         header.setPadding(new Insets(12));
 
@@ -113,7 +123,7 @@ public final class MainView extends BorderPane {
 
         ListView<ConversationItem> conversations = new ListView<>(model.conversations());
         conversations.setId("conversations");
-        conversations.setCellFactory(list -> new ConversationCell(me.getId(), clock));
+        conversations.setCellFactory(list -> new ConversationCell(model.me().getId(), clock));
         conversations.getSelectionModel().selectedItemProperty().addListener((obs, was, now) -> {
             if (now != null) {
                 model.selected().set(now);
@@ -159,6 +169,15 @@ public final class MainView extends BorderPane {
         problem.setPadding(new Insets(0, 12, 8, 12));
 
         VBox sidebar = new VBox(header, search, problem, lists);
+        if (model.session().server().address().insecure()) {
+            Label insecure = new Label("Unencrypted connection to " + model.session().server().address().host()
+                    + ": others on the network can read your messages.");
+            insecure.setId("insecureWarning");
+            insecure.setWrapText(true);
+            insecure.getStyleClass().addAll(Styles.TEXT_SMALL, "insecure-warning");
+            insecure.setMaxWidth(Double.MAX_VALUE);
+            sidebar.getChildren().add(1, insecure);
+        }
         sidebar.getStyleClass().add("sidebar");
         sidebar.setPrefWidth(320);
         sidebar.setMinWidth(260);

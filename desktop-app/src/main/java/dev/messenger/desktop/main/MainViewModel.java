@@ -15,10 +15,13 @@ import dev.messenger.desktop.connection.MessengerApi;
 import dev.messenger.desktop.conversations.ConversationItem;
 import dev.messenger.desktop.notifications.Notification;
 import dev.messenger.desktop.session.Session;
+import dev.messenger.desktop.settings.SettingsViewModel;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.IntegerBinding;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
@@ -48,6 +51,7 @@ public final class MainViewModel {
     private final Clock clock;
     private final Consumer<Notification> notifier;
     private final Runnable onSignedOut;
+    private final ReadOnlyObjectWrapper<User> me;
 
     private final ObservableList<ConversationItem> conversations =
             FXCollections.observableArrayList(item -> item.sortKeys());
@@ -63,6 +67,10 @@ public final class MainViewModel {
     private final IntegerBinding totalUnread;
     private long lastSeq = -1;
     private LiveFeed feed;
+    // Deleting the account ends this session too, so the feed may report it signed out before the
+    // deletion's own answer arrives: that report is held back unless the deletion fails.
+    private boolean deletingAccount;
+    private boolean signedOutWhileDeleting;
 
     /**
      * @param notifier    shows a popup (called on the UI thread)
@@ -78,14 +86,24 @@ public final class MainViewModel {
         this.clock = clock;
         this.notifier = notifier;
         this.onSignedOut = onSignedOut;
+        this.me = new ReadOnlyObjectWrapper<>(session.me());
         totalUnread = Bindings.createIntegerBinding(
                 () -> conversations.stream().mapToInt(item -> item.unread().get()).sum(), conversations);
         selected.addListener((obs, was, now) -> open(now));
         searchQuery.addListener((obs, was, now) -> search(now.strip()));
     }
 
+    public Session session() {
+        return session;
+    }
+
     public User me() {
-        return session.me();
+        return me.get();
+    }
+
+    /** The signed-in user as last changed (e.g. a new display name from the settings). */
+    public ReadOnlyObjectProperty<User> meProperty() {
+        return me.getReadOnlyProperty();
     }
 
     public SortedList<ConversationItem> conversations() {
@@ -145,7 +163,7 @@ public final class MainViewModel {
                 String message = ApiErrors.describe(e, api.serverAddress());
                 ui.execute(() -> {
                     if (ApiErrors.isSignedOut(e)) {
-                        onSignedOut.run();
+                        signedOut();
                     } else {
                         status.set(ConnectionStatus.OFFLINE);
                         problem.set(message);
@@ -174,9 +192,34 @@ public final class MainViewModel {
 
             @Override
             public void onSignedOut() {
-                ui.execute(onSignedOut);
+                ui.execute(MainViewModel.this::signedOut);
             }
         };
+    }
+
+    private void signedOut() {
+        if (deletingAccount) {
+            signedOutWhileDeleting = true;
+        } else {
+            onSignedOut.run();
+        }
+    }
+
+    /**
+     * The settings of this account: a new display name shows here too.
+     *
+     * @param onAccountDeleted told (on the UI thread) once the server deleted the account
+     */
+    public SettingsViewModel settings(Runnable onAccountDeleted) {
+        SettingsViewModel settings = new SettingsViewModel(api, me(), io, ui, clock, me::set, onAccountDeleted);
+        settings.deletingAccount().addListener((obs, was, deleting) -> {
+            deletingAccount = deleting;
+            if (!deleting && signedOutWhileDeleting) {
+                signedOutWhileDeleting = false;
+                onSignedOut.run();
+            }
+        });
+        return settings;
     }
 
     /** Applies one feed entry: each seq once, whatever the feed repeats. */

@@ -4,12 +4,19 @@ import dev.messenger.api.v1.LoginResponse;
 import dev.messenger.api.v1.User;
 import dev.messenger.desktop.FakeApi;
 import dev.messenger.desktop.connection.MessengerApi;
+import dev.messenger.desktop.connection.ServerAddress;
+import dev.messenger.desktop.connection.ServerEndpoint;
 import dev.messenger.desktop.session.Session;
 import io.grpc.Status;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -20,11 +27,15 @@ class LoginViewModelTest {
     private final List<String> calls = new ArrayList<>();
     private Status loginFailure;
 
-    private MessengerApi api(String address) {
+    private final List<ServerEndpoint> connectedTo = new ArrayList<>();
+    private final Map<ServerAddress, Path> rememberedCertificates = new HashMap<>();
+
+    private MessengerApi api(ServerEndpoint endpoint) {
+        connectedTo.add(endpoint);
         return new FakeApi(FakeApi.user("me", "me")) {
             @Override
             public String serverAddress() {
-                return address;
+                return endpoint.toString();
             }
 
             @Override
@@ -45,8 +56,9 @@ class LoginViewModelTest {
     }
 
     private LoginViewModel model() {
-        return new LoginViewModel("localhost:8080", this::api, Runnable::run, Runnable::run,
-                (api, session) -> signedIn.add(session));
+        return new LoginViewModel("localhost:8080", this::api,
+                address -> new ServerEndpoint(address, Optional.ofNullable(rememberedCertificates.get(address))),
+                Runnable::run, Runnable::run, (api, session) -> signedIn.add(session));
     }
 
     @Test
@@ -61,9 +73,9 @@ class LoginViewModelTest {
         assertEquals("At least 8 characters", model.passwordProblem().get());
         model.password().set("long enough");
         assertTrue(model.canSubmit().get());
-        model.server().set("no port");
+        model.server().set("no spaces");
         assertFalse(model.canSubmit().get());
-        assertTrue(model.serverProblem().get().startsWith("Enter the server as host:port"));
+        assertTrue(model.serverProblem().get().startsWith("Enter the server as host:port"), model.serverProblem().get());
         model.submit();
         assertTrue(calls.isEmpty());
     }
@@ -78,7 +90,8 @@ class LoginViewModelTest {
         model.submit();
         assertEquals(List.of("register alice Alice A", "login alice"), calls);
         assertEquals("t0k3n", signedIn.getFirst().token());
-        assertEquals("localhost:8080", signedIn.getFirst().serverAddress());
+        assertEquals("localhost:8080", signedIn.getFirst().server().toString());
+        assertFalse(signedIn.getFirst().server().address().tls(), "this computer's server is reached in plaintext");
         assertEquals("", model.password().get(), "the password is not kept");
         assertFalse(model.busy().get());
     }
@@ -97,5 +110,53 @@ class LoginViewModelTest {
         model.submit();
         assertEquals("Can't reach the server at localhost:8080. Check the address and that the server is running.",
                 model.error().get());
+    }
+
+    @Test
+    void anotherComputerIsReachedOverTlsUnlessUnencryptedIsChosenOnPurpose() {
+        LoginViewModel model = model();
+        model.username().set("alice");
+        model.password().set("correct horse");
+        model.server().set("chat.example.org");
+        assertTrue(model.encrypted().get());
+        assertEquals("Encrypted (TLS) to https://chat.example.org", model.connectionSummary().get());
+        assertTrue(model.unencryptedOffered().get());
+        model.submit();
+        assertEquals(new ServerAddress("chat.example.org", 443, true), connectedTo.getLast().address());
+
+        model.server().set("http://chat.example.org:8080");
+        assertFalse(model.canSubmit().get(), "plaintext to another computer needs the explicit choice");
+        assertTrue(model.serverProblem().get().contains("choice"), model.serverProblem().get());
+        model.unencrypted().set(true);
+        model.password().set("correct horse");
+        assertTrue(model.canSubmit().get());
+        assertTrue(model.connectionSummary().get().startsWith("Unencrypted: anyone on the network"));
+        model.submit();
+        assertEquals(new ServerAddress("chat.example.org", 8080, false), connectedTo.getLast().address());
+        assertEquals("http://chat.example.org:8080", signedIn.getLast().server().toString());
+
+        model.server().set("https://chat.example.org");
+        assertFalse(model.unencryptedOffered().get(), "https:// leaves nothing to choose");
+        assertTrue(model.encrypted().get());
+    }
+
+    @Test
+    void theCertificateTrustedForAServerIsRecalledAndSuggestedWhenTheIssuerIsUnknown() throws Exception {
+        Path file = Files.createTempFile("server", ".crt");
+        rememberedCertificates.put(new ServerAddress("home.example.net", 8443, true), file);
+        LoginViewModel model = model();
+        assertFalse(model.certificateShown().get());
+        model.server().set("home.example.net:8443");
+        assertEquals(file.toString(), model.certificateFile().get());
+        assertTrue(model.certificateShown().get());
+        model.username().set("alice");
+        model.password().set("correct horse");
+        model.submit();
+        assertEquals(Optional.of(file), connectedTo.getLast().trustedCertificate());
+
+        model.certificateFile().set(file + ".missing");
+        assertEquals("There is no readable file there", model.certificateProblem().get());
+        assertFalse(model.canSubmit().get());
+        Files.delete(file);
     }
 }

@@ -6,6 +6,8 @@ import dev.messenger.api.v1.User;
 import dev.messenger.desktop.FakeApi;
 import dev.messenger.desktop.chat.Outbox;
 import dev.messenger.desktop.connection.ConnectionStatus;
+import dev.messenger.desktop.connection.ServerAddress;
+import dev.messenger.desktop.connection.ServerEndpoint;
 import dev.messenger.desktop.conversations.ConversationItem;
 import dev.messenger.desktop.notifications.Notification;
 import dev.messenger.desktop.session.Session;
@@ -39,7 +41,7 @@ class MainViewModelTest {
     void start() {
         api.users.put(alice.getId(), alice);
         api.users.put(bob.getId(), bob);
-        main = new MainViewModel(new Session("test:1", "token", me), api, new Outbox(outboxNode, api, Runnable::run),
+        main = new MainViewModel(new Session(ServerEndpoint.of(new ServerAddress("test", 1, false)), "token", me), api, new Outbox(outboxNode, api, Runnable::run),
                 Runnable::run, Runnable::run, Clock.systemUTC(), popups::add, () -> signOuts.add("signed out"));
         main.start();
     }

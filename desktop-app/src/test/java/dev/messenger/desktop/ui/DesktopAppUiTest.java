@@ -9,17 +9,15 @@ import dev.messenger.server.testing.TestUser;
 import javafx.scene.Node;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.testfx.api.FxRobot;
 import org.testfx.api.FxToolkit;
 import org.testfx.util.WaitForAsyncUtils;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -38,29 +36,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DesktopAppUiTest {
     private static final String PASSWORD = "correct horse battery";
     private final FxRobot robot = new FxRobot();
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    @RegisterExtension
+    final Opened opened = new Opened(robot);
 
     @BeforeAll
     static void startToolkit() throws Exception {
         FxToolkit.registerPrimaryStage();
-    }
-
-    @BeforeEach
-    void clean() {
-        toClose.clear();
-    }
-
-    @AfterEach
-    void closeWindows() throws Exception {
-        for (AutoCloseable closeable : toClose.reversed()) {
-            closeable.close();
-        }
-    }
-
-    private AppWindow window(String title) throws Exception {
-        AppWindow window = AppWindow.open(robot, title);
-        toClose.add(window);
-        return window;
     }
 
     private static String unique(String prefix) {
@@ -71,9 +52,9 @@ class DesktopAppUiTest {
     void twoPeopleFindEachOtherChatAndGetLivePopups(TestBackend backend) throws Exception {
         String aliceName = unique("alice");
         String bobName = unique("bob");
-        AppWindow alice = window("alice");
+        AppWindow alice = opened.window("alice");
         alice.register(backend.target(), aliceName, "Alice Walker", PASSWORD);
-        AppWindow bob = window("bob");
+        AppWindow bob = opened.window("bob");
         bob.register(backend.target(), bobName, "Bob Stone", PASSWORD);
         bob.waitUntil("the feed is live", () -> bob.shows("#connectionStatus", "Connected"::equals));
 
@@ -109,14 +90,14 @@ class DesktopAppUiTest {
         var channel = backend.newChannel();
         try {
             TestUser existing = TestUser.create(channel, "carol");
-            AppWindow window = window("carol");
+            AppWindow window = opened.window("carol");
             window.type("#server", backend.target());
             window.type("#username", existing.username());
             window.type("#password", "not the password");
             window.click("#submit");
             window.waitUntil("the error is shown", () -> window.shows("#loginError", "Wrong username or password"::equals));
             assertFalse(window.hasNode("#conversations"), "still on the connect screen");
-            assertTrue(window.preferences().get("token", "").isEmpty(), "no session remembered");
+            assertTrue(window.tokenFile().read().isEmpty(), "no session remembered");
         } finally {
             channel.shutdownNow();
         }
@@ -125,14 +106,14 @@ class DesktopAppUiTest {
     @Test
     void theAppReconnectsAfterTheServerRestartsAndCatchesUpWithoutDuplicates(TestBackend backend) throws Exception {
         OwnServer appServer = new OwnServer(backend);
-        toClose.add(appServer);
+        opened.add(appServer);
         var channel = backend.newChannel();
-        toClose.add(channel::shutdownNow);
+        opened.add(channel::shutdownNow);
         TestUser sender = TestUser.create(channel, "dave");
         var messages = sender.as(MessagesServiceGrpc.newBlockingStub(channel));
 
         String name = unique("erin");
-        AppWindow erin = window("erin");
+        AppWindow erin = opened.window("erin");
         erin.register(appServer.target(), name, "Erin", PASSWORD);
         erin.waitUntil("connected", () -> erin.shows("#connectionStatus", "Connected"::equals));
         String erinId = userId(backend, name);
@@ -161,12 +142,12 @@ class DesktopAppUiTest {
     @Test
     void aMessageTypedWhileTheServerIsDownIsSentAfterTheAppIsStartedAgain(TestBackend backend) throws Exception {
         OwnServer appServer = new OwnServer(backend);
-        toClose.add(appServer);
+        opened.add(appServer);
         var channel = backend.newChannel();
-        toClose.add(channel::shutdownNow);
+        opened.add(channel::shutdownNow);
         TestUser gina = TestUser.create(channel, "gina");
 
-        AppWindow frank = window("frank");
+        AppWindow frank = opened.window("frank");
         frank.register(appServer.target(), unique("frank"), "Frank", PASSWORD);
         frank.type("#search", gina.username());
         frank.waitUntil("gina is found", () -> ((ListView<?>) frank.node("#searchResults")).getItems().size() == 1);
@@ -181,8 +162,7 @@ class DesktopAppUiTest {
         frank.quit();
 
         appServer.start();
-        AppWindow again = AppWindow.open(robot, "frank again", frank.preferences());
-        toClose.add(again);
+        AppWindow again = opened.reopen("frank again", frank);
         again.waitUntil("signed straight in", () -> again.hasNode("#conversations"));
         // Empty list cells carry the style class too: wait for the row that shows gina.
         again.waitUntil("the conversation with gina is listed", () -> again.shows(".conversation-name", "Test gina"::equals));
