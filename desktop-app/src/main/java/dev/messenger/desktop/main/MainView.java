@@ -176,6 +176,7 @@ public final class MainView extends BorderPane {
             insecure.setWrapText(true);
             insecure.getStyleClass().addAll(Styles.TEXT_SMALL, "insecure-warning");
             insecure.setMaxWidth(Double.MAX_VALUE);
+            VBox.setMargin(insecure, new Insets(0, 0, 8, 0));
             sidebar.getChildren().add(1, insecure);
         }
         sidebar.getStyleClass().add("sidebar");

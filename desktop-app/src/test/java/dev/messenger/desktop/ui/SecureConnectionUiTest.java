@@ -136,6 +136,7 @@ class SecureConnectionUiTest {
             window.waitUntil("signed in", () -> window.hasNode("#conversations"));
             window.waitUntil("the sidebar warns", () -> window.shows("#insecureWarning",
                     text -> text.startsWith("Unencrypted connection to " + lanAddress.get())));
+            window.screenshot("insecure-sidebar");
         }
     }
 
