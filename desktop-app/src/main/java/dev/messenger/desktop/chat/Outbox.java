@@ -4,6 +4,7 @@ import dev.messenger.api.v1.Message;
 import dev.messenger.desktop.connection.ApiErrors;
 import dev.messenger.desktop.connection.Backoff;
 import dev.messenger.desktop.connection.MessengerApi;
+import dev.messenger.desktop.connection.RetrySignal;
 
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -13,6 +14,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.prefs.BackingStoreException;
 import java.util.prefs.Preferences;
 
@@ -43,13 +45,28 @@ public final class Outbox implements AutoCloseable {
     private final Preferences node;
     private final MessengerApi api;
     private final Executor io;
+    private final Supplier<Backoff> backoffs;
+    private final RetrySignal retryNow = new RetrySignal();
     private volatile boolean closed;
 
     /** @param node this account's own node: everything in it is this outbox's */
     public Outbox(Preferences node, MessengerApi api, Executor io) {
+        this(node, api, io, () -> new Backoff(Duration.ofMillis(500), Duration.ofSeconds(15), new SecureRandom()));
+    }
+
+    Outbox(Preferences node, MessengerApi api, Executor io, Supplier<Backoff> backoffs) {
         this.node = node;
         this.api = api;
         this.io = io;
+        this.backoffs = backoffs;
+    }
+
+    /**
+     * The server is reachable again (the live feed just connected): every send waiting out its
+     * back-off is tried at once, instead of up to 15 s later.
+     */
+    public void retryNow() {
+        retryNow.fire();
     }
 
     /** Unconfirmed sends to {@code peerId}, oldest first. */
@@ -100,7 +117,7 @@ public final class Outbox implements AutoCloseable {
     public void deliver(Entry entry, Consumer<Message> onStored, Consumer<String> onRefused) {
         Entry trying = entry.withFailure("");
         io.execute(() -> {
-            Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(15), new SecureRandom());
+            Backoff backoff = backoffs.get();
             while (!closed && !Thread.currentThread().isInterrupted()) {
                 try {
                     Message stored = api.send(trying.peerId(), trying.text(), trying.clientMessageId()).getMessage();
@@ -118,7 +135,9 @@ public final class Outbox implements AutoCloseable {
                         onRefused.accept(reason);
                         return;
                     }
-                    backoff.pause();
+                    if (retryNow.await(backoff.next())) {
+                        backoff.reset();
+                    }
                 }
             }
         });
@@ -150,5 +169,6 @@ public final class Outbox implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        retryNow();
     }
 }

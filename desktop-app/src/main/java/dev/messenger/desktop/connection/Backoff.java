@@ -25,15 +25,6 @@ public final class Backoff {
         return Duration.ofMillis(random.nextLong(ceiling + 1));
     }
 
-    /** Sleeps the next wait; an interrupt ends the sleep early and stays set. */
-    public void pause() {
-        try {
-            Thread.sleep(next());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     public void reset() {
         attempt = 0;
     }

@@ -30,6 +30,7 @@ public final class FeedSubscription implements LiveFeed {
     private final FeedListener listener;
     private final Duration stallTimeout;
     private final Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30), new SecureRandom());
+    private final RetrySignal retryNow = new RetrySignal();
     private volatile long lastSeq;
     private volatile boolean running = true;
     private volatile ManagedChannel channel;
@@ -94,7 +95,9 @@ public final class FeedSubscription implements LiveFeed {
             }
             if (running) {
                 listener.onStatus(backoff.attempts() >= 5 ? ConnectionStatus.OFFLINE : ConnectionStatus.RECONNECTING);
-                backoff.pause();
+                if (retryNow.await(backoff.next())) {
+                    backoff.reset();
+                }
             }
         }
     }
@@ -113,7 +116,7 @@ public final class FeedSubscription implements LiveFeed {
 
     @Override
     public void reconnectNow() {
-        backoff.reset();
+        retryNow.fire();
         ManagedChannel current = channel;
         if (current != null) {
             current.shutdownNow();

@@ -2,6 +2,7 @@ package dev.messenger.desktop.connection;
 
 import dev.messenger.api.v1.ChangePasswordRequest;
 import dev.messenger.api.v1.DeleteAccountRequest;
+import dev.messenger.api.v1.FeedMessage;
 import dev.messenger.api.v1.GetHistoryRequest;
 import dev.messenger.api.v1.ListSessionsRequest;
 import dev.messenger.api.v1.RevokeOtherSessionsRequest;
@@ -213,7 +214,27 @@ public final class ServerConnection implements MessengerApi, AutoCloseable {
         if (feed != null) {
             feed.close();
         }
-        feed = new FeedSubscription(channels, this::credentials, afterSeq, listener, Duration.ofSeconds(45));
+        feed = new FeedSubscription(channels, this::credentials, afterSeq, new FeedListener() {
+            @Override
+            public void onMessage(FeedMessage message) {
+                listener.onMessage(message);
+            }
+
+            @Override
+            public void onStatus(ConnectionStatus status) {
+                if (status == ConnectionStatus.CONNECTED) {
+                    // The feed's fresh channel reached the server; the unary channel may still sit in
+                    // grpc's reconnect back-off (up to 2 minutes after an outage), failing every call.
+                    channel.resetConnectBackoff();
+                }
+                listener.onStatus(status);
+            }
+
+            @Override
+            public void onSignedOut() {
+                listener.onSignedOut();
+            }
+        }, Duration.ofSeconds(45));
         feed.start();
         return feed;
     }

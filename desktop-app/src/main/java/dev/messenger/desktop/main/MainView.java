@@ -12,6 +12,7 @@ import javafx.beans.binding.Bindings;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.control.CheckMenuItem;
+import javafx.scene.control.Hyperlink;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
@@ -88,7 +89,16 @@ public final class MainView extends BorderPane {
         status.textProperty().bind(Bindings.createStringBinding(() -> model.status().get().label(), model.status()));
         model.status().addListener((obs, was, now) -> updateStatusStyle(dot, now));
         updateStatusStyle(dot, model.status().get());
-        HBox statusRow = new HBox(6, dot, status);
+        Hyperlink retry = new Hyperlink("Retry now");
+        retry.setId("reconnectNow");
+        retry.getStyleClass().add(Styles.TEXT_SMALL);
+        retry.setPadding(Insets.EMPTY);
+        retry.setOnAction(event -> model.reconnectNow());
+        var waiting = Bindings.createBooleanBinding(() -> model.status().get() == ConnectionStatus.OFFLINE
+                || model.status().get() == ConnectionStatus.RECONNECTING, model.status());
+        retry.visibleProperty().bind(waiting);
+        retry.managedProperty().bind(waiting);
+        HBox statusRow = new HBox(6, dot, status, retry);
         statusRow.setAlignment(Pos.CENTER_LEFT);
 
         CheckMenuItem dark = new CheckMenuItem("Dark theme");

@@ -182,6 +182,10 @@ public final class MainViewModel {
 
             @Override
             public void onStatus(ConnectionStatus newStatus) {
+                // The outbox is told at once, not on the UI thread: a reconnect must not wait for a busy UI.
+                if (newStatus == ConnectionStatus.CONNECTED) {
+                    outbox.retryNow();
+                }
                 ui.execute(() -> {
                     status.set(newStatus);
                     if (newStatus == ConnectionStatus.CONNECTED) {
