@@ -13,6 +13,8 @@ import dev.messenger.desktop.login.LoginView;
 import dev.messenger.desktop.login.LoginViewModel;
 import dev.messenger.desktop.main.MainView;
 import dev.messenger.desktop.main.MainViewModel;
+import dev.messenger.desktop.notifications.ChosenNotifier;
+import dev.messenger.desktop.notifications.DesktopNotifications;
 import dev.messenger.desktop.notifications.NotificationCenter;
 import dev.messenger.desktop.session.Session;
 import dev.messenger.desktop.session.SessionStore;
@@ -49,7 +51,7 @@ public final class DesktopApp {
     private final ExecutorService io = Executors.newVirtualThreadPerTaskExecutor();
     private final Clock clock = Clock.systemDefaultZone();
     private final Scene scene;
-    private final NotificationCenter notifications;
+    private final ChosenNotifier notifications;
     private MainViewModel main;
     private WakeDetector wakeDetector;
 
@@ -64,7 +66,9 @@ public final class DesktopApp {
         applyTheme(store.darkTheme());
         this.scene = new Scene(new VBox(), 1100, 720);
         scene.getStylesheets().add(STYLESHEET);
-        this.notifications = new NotificationCenter(stage, this::openFromNotification);
+        this.notifications = new ChosenNotifier(new NotificationCenter(stage, this::openFromNotification));
+        io.execute(() -> DesktopNotifications.onSessionBus(this::openFromNotification, Platform::runLater)
+                .ifPresent(notifications::useDesktop));
         stage.setScene(scene);
         stage.setMinWidth(720);
         stage.setMinHeight(480);
@@ -213,7 +217,7 @@ public final class DesktopApp {
         if (main != null) {
             main.close();
         }
-        notifications.closeAll();
+        notifications.close();
         io.shutdownNow();
     }
 }

@@ -26,7 +26,7 @@ import java.util.function.Consumer;
  * a few seconds; a click opens the conversation. At most {@value #MAX_VISIBLE} at once: a burst
  * (e.g. catching up after sleep) becomes one summary instead of a flood.
  */
-public final class NotificationCenter {
+public final class NotificationCenter implements Notifier {
     static final int MAX_VISIBLE = 3;
     private static final double WIDTH = 340;
     private static final double GAP = 2;
@@ -46,6 +46,7 @@ public final class NotificationCenter {
     }
 
     /** Shows a popup; call on the JavaFX thread. */
+    @Override
     public void show(Notification notification) {
         if (visible.size() >= MAX_VISIBLE) {
             summarized++;
@@ -139,6 +140,7 @@ public final class NotificationCenter {
         }
     }
 
+    @Override
     public void closeAll() {
         new ArrayList<>(visible).forEach(this::close);
         if (summary != null) {

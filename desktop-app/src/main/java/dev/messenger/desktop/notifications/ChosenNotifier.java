@@ -1,0 +1,48 @@
+package dev.messenger.desktop.notifications;
+
+/**
+ * The desktop's notifications once they are known to work, the app's own popups until then and
+ * wherever the desktop has none. Finding the desktop's service takes a D-Bus round trip or more,
+ * so it is looked for in the background while the window starts.
+ */
+public final class ChosenNotifier implements Notifier, AutoCloseable {
+    private final Notifier popups;
+    private volatile DesktopNotifications desktop;
+
+    public ChosenNotifier(Notifier popups) {
+        this.popups = popups;
+    }
+
+    /** From now on, notifications go to the desktop's service. */
+    public void useDesktop(DesktopNotifications service) {
+        desktop = service;
+    }
+
+    @Override
+    public void show(Notification notification) {
+        DesktopNotifications service = desktop;
+        if (service != null) {
+            service.show(notification);
+        } else {
+            popups.show(notification);
+        }
+    }
+
+    @Override
+    public void closeAll() {
+        popups.closeAll();
+        DesktopNotifications service = desktop;
+        if (service != null) {
+            service.closeAll();
+        }
+    }
+
+    @Override
+    public void close() {
+        popups.closeAll();
+        DesktopNotifications service = desktop;
+        if (service != null) {
+            service.close();
+        }
+    }
+}
