@@ -18,6 +18,7 @@ import dev.messenger.desktop.notifications.DesktopNotifications;
 import dev.messenger.desktop.notifications.NotificationCenter;
 import dev.messenger.desktop.session.Session;
 import dev.messenger.desktop.session.SessionStore;
+import dev.messenger.desktop.settings.AppPreferences;
 import javafx.application.Application;
 import javafx.application.Platform;
 import javafx.beans.binding.Bindings;
@@ -52,6 +53,7 @@ public final class DesktopApp {
     private final Clock clock = Clock.systemDefaultZone();
     private final Scene scene;
     private final ChosenNotifier notifications;
+    private final AppPreferences preferences;
     private MainViewModel main;
     private WakeDetector wakeDetector;
 
@@ -63,12 +65,18 @@ public final class DesktopApp {
         this.stage = stage;
         this.store = store;
         this.connect = connect;
-        applyTheme(store.darkTheme());
+        this.preferences = new AppPreferences(store);
+        applyTheme(preferences.darkTheme().get());
+        preferences.darkTheme().addListener((obs, was, dark) -> applyTheme(dark));
         this.scene = new Scene(new VBox(), 1100, 720);
         scene.getStylesheets().add(STYLESHEET);
         this.notifications = new ChosenNotifier(new NotificationCenter(stage, this::openFromNotification));
         io.execute(() -> DesktopNotifications.onSessionBus(this::openFromNotification, Platform::runLater)
                 .ifPresent(notifications::useDesktop));
+        notifications.setEnabled(preferences.notifications().get());
+        notifications.setSound(preferences.sound().get());
+        preferences.notifications().addListener((obs, was, on) -> notifications.setEnabled(on));
+        preferences.sound().addListener((obs, was, on) -> notifications.setSound(on));
         stage.setScene(scene);
         stage.setMinWidth(720);
         stage.setMinHeight(480);
@@ -133,7 +141,7 @@ public final class DesktopApp {
         main = new MainViewModel(session, api, new Outbox(store.outboxNode(session), api, io), io, Platform::runLater, clock,
                 notifications::show, this::sessionEnded);
         main.windowFocused().set(stage.isFocused());
-        MainView view = new MainView(main, clock, store.darkTheme(), this::switchTheme, this::signOut, this::accountDeleted);
+        MainView view = new MainView(main, clock, preferences, this::signOut, this::accountDeleted);
         MainViewModel current = main;
         stage.titleProperty().bind(Bindings.createStringBinding(() -> current.totalUnread().get() > 0
                 ? "Messenger (" + current.totalUnread().get() + ")" : "Messenger", current.totalUnread()));
@@ -189,11 +197,6 @@ public final class DesktopApp {
         stage.setIconified(false);
         stage.toFront();
         stage.requestFocus();
-    }
-
-    private void switchTheme(boolean dark) {
-        store.setDarkTheme(dark);
-        applyTheme(dark);
     }
 
     private static void applyTheme(boolean dark) {

@@ -7,6 +7,7 @@ import dev.messenger.desktop.connection.ConnectionStatus;
 import dev.messenger.desktop.conversations.Avatar;
 import dev.messenger.desktop.conversations.ConversationCell;
 import dev.messenger.desktop.conversations.ConversationItem;
+import dev.messenger.desktop.settings.AppPreferences;
 import dev.messenger.desktop.settings.SettingsView;
 import javafx.beans.binding.Bindings;
 import javafx.geometry.Insets;
@@ -34,7 +35,6 @@ import javafx.scene.shape.Circle;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.function.Consumer;
 
 /** The signed-in window: sidebar (me, status, search, conversations) and the open conversation. */
 public final class MainView extends BorderPane {
@@ -44,17 +44,17 @@ public final class MainView extends BorderPane {
     private final TextField search = new TextField();
 
     /**
-     * @param darkTheme   whether the dark theme is on, and told when the user switches it
+     * @param preferences this computer's theme and notification choices (☰ menu, Settings)
      * @param onSignOut   the user chose Sign out
      * @param onAccountDeleted the user deleted their account in the settings
      */
-    public MainView(MainViewModel model, Clock clock, boolean darkTheme, Consumer<Boolean> onThemeChange, Runnable onSignOut,
+    public MainView(MainViewModel model, Clock clock, AppPreferences preferences, Runnable onSignOut,
                     Runnable onAccountDeleted) {
         this.model = model;
         this.clock = clock;
         getStyleClass().add("main-view");
-        setLeft(sidebar(darkTheme, onThemeChange, onSignOut,
-                () -> SettingsView.open(this, model.settings(onAccountDeleted))));
+        setLeft(sidebar(preferences, onSignOut,
+                () -> SettingsView.open(this, model.settings(onAccountDeleted), preferences)));
         Label placeholder = new Label("Select a conversation, or search for someone to write to.");
         placeholder.getStyleClass().add(Styles.TEXT_MUTED);
         StackPane empty = new StackPane(placeholder);
@@ -76,7 +76,7 @@ public final class MainView extends BorderPane {
         });
     }
 
-    private VBox sidebar(boolean darkTheme, Consumer<Boolean> onThemeChange, Runnable onSignOut, Runnable onOpenSettings) {
+    private VBox sidebar(AppPreferences preferences, Runnable onSignOut, Runnable onOpenSettings) {
         Label name = new Label();
         name.setId("myName");
         name.textProperty().bind(Bindings.createStringBinding(() -> model.me().getDisplayName(), model.meProperty()));
@@ -102,8 +102,7 @@ public final class MainView extends BorderPane {
         statusRow.setAlignment(Pos.CENTER_LEFT);
 
         CheckMenuItem dark = new CheckMenuItem("Dark theme");
-        dark.setSelected(darkTheme);
-        dark.selectedProperty().addListener((obs, was, now) -> onThemeChange.accept(now));
+        dark.selectedProperty().bindBidirectional(preferences.darkTheme());
         MenuItem settings = new MenuItem("Settings…");
         settings.setId("settings");
         settings.setAccelerator(new KeyCodeCombination(KeyCode.COMMA, KeyCombination.SHORTCUT_DOWN));

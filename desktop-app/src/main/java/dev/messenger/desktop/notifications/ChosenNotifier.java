@@ -8,6 +8,8 @@ package dev.messenger.desktop.notifications;
 public final class ChosenNotifier implements Notifier, AutoCloseable {
     private final Notifier popups;
     private volatile DesktopNotifications desktop;
+    private volatile boolean enabled = true;
+    private volatile boolean sound = true;
 
     public ChosenNotifier(Notifier popups) {
         this.popups = popups;
@@ -18,11 +20,24 @@ public final class ChosenNotifier implements Notifier, AutoCloseable {
         desktop = service;
     }
 
+    /** Off: nothing is announced (the unread badges still count). */
+    public void setEnabled(boolean on) {
+        enabled = on;
+    }
+
+    /** The desktop's new-message sound with each notification; the app's own popups have none. */
+    public void setSound(boolean on) {
+        sound = on;
+    }
+
     @Override
     public void show(Notification notification) {
+        if (!enabled) {
+            return;
+        }
         DesktopNotifications service = desktop;
         if (service != null) {
-            service.show(notification);
+            service.show(notification, sound);
         } else {
             popups.show(notification);
         }

@@ -101,13 +101,23 @@ public final class DesktopNotifications implements Notifier, AutoCloseable {
 
     @Override
     public void show(Notification notification) {
+        show(notification, true);
+    }
+
+    /**
+     * @param sound whether the notification server should play its new-message sound (the
+     *              specification's sound naming; servers without sound ignore it)
+     */
+    public void show(Notification notification, boolean sound) {
+        Map<String, Variant<?>> hints = Map.of("category", new Variant<>("im.received"),
+                sound ? "sound-name" : "suppress-sound", sound ? new Variant<>("message-new-instant") : new Variant<>(true));
         String senderId = notification.sender().getId();
         calls.execute(() -> {
             try {
                 UInt32 id = service.show("Messenger", shownFor.getOrDefault(senderId, NEW), "mail-message-new",
                         notification.sender().getDisplayName(), escaped(notification.preview()),
                         List.of(FreedesktopNotifications.DEFAULT_ACTION, "Open"),
-                        Map.of("category", new Variant<>("im.received")), SERVER_DEFAULT_TIMEOUT);
+                        hints, SERVER_DEFAULT_TIMEOUT);
                 senderOf.put(id, senderId);
                 shownFor.put(senderId, id);
             } catch (RuntimeException e) {

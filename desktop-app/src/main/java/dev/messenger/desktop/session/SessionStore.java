@@ -20,8 +20,8 @@ import java.util.prefs.Preferences;
 /**
  * What the app remembers between starts. The session token (so the next start signs straight in)
  * lives in a {@link TokenFile} only the user can read; the rest, which is no secret, in
- * java.util.prefs: the last server, the certificate file trusted for each server, the theme, and
- * each account's unconfirmed sends.
+ * java.util.prefs: the last server, the certificate file trusted for each server, the theme, the
+ * notification choices, and each account's unconfirmed sends.
  */
 public final class SessionStore {
     public static final String DEFAULT_SERVER = "localhost:8080";
@@ -30,6 +30,8 @@ public final class SessionStore {
     /** Where versions before the token file kept the token; moved out on first read. */
     private static final String LEGACY_TOKEN = "token";
     private static final String DARK_THEME = "darkTheme";
+    private static final String NOTIFICATIONS = "notifications";
+    private static final String SOUND = "sound";
     private static final String OUTBOX = "outbox";
     private static final String SERVERS = "servers";
     private static final String CERTIFICATE = "certificate";
@@ -122,6 +124,24 @@ public final class SessionStore {
 
     public void setDarkTheme(boolean dark) {
         preferences.putBoolean(DARK_THEME, dark);
+        flush();
+    }
+
+    public boolean notificationsOn() {
+        return preferences.getBoolean(NOTIFICATIONS, true);
+    }
+
+    public void setNotificationsOn(boolean on) {
+        preferences.putBoolean(NOTIFICATIONS, on);
+        flush();
+    }
+
+    public boolean soundOn() {
+        return preferences.getBoolean(SOUND, true);
+    }
+
+    public void setSoundOn(boolean on) {
+        preferences.putBoolean(SOUND, on);
         flush();
     }
 

@@ -6,6 +6,7 @@ import dev.messenger.desktop.settings.SettingsViewModel.Device;
 import dev.messenger.desktop.settings.SettingsViewModel.Outcome;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.StringBinding;
+import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.StringProperty;
 import javafx.beans.value.ChangeListener;
@@ -17,6 +18,7 @@ import javafx.geometry.VPos;
 import javafx.scene.Node;
 import javafx.scene.Scene;
 import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.PasswordField;
 import javafx.scene.control.ScrollPane;
@@ -45,7 +47,7 @@ public final class SettingsView extends TabPane {
 
     private final SettingsViewModel model;
 
-    private SettingsView(SettingsViewModel model) {
+    private SettingsView(SettingsViewModel model, AppPreferences preferences) {
         this.model = model;
         getStyleClass().add("settings-view");
         setTabClosingPolicy(TabClosingPolicy.UNAVAILABLE);
@@ -60,19 +62,21 @@ public final class SettingsView extends TabPane {
                 model.loadDevices();
             }
         });
-        getTabs().addAll(account, devices);
+        Tab thisComputer = new Tab("This computer", thisComputer(preferences));
+        thisComputer.setId("thisComputerTab");
+        getTabs().addAll(account, devices, thisComputer);
     }
 
     /**
      * Opens the settings as a window-modal dialog over the owner's window, in the owner's styles.
      * It closes with Escape, and when the owner leaves its window (signed out, session ended).
      */
-    public static void open(Node owner, SettingsViewModel model) {
+    public static void open(Node owner, SettingsViewModel model, AppPreferences preferences) {
         Stage dialog = new Stage();
         dialog.initOwner(owner.getScene().getWindow());
         dialog.initModality(Modality.WINDOW_MODAL);
         dialog.setTitle("Settings");
-        Scene scene = new Scene(new SettingsView(model), 560, 520);
+        Scene scene = new Scene(new SettingsView(model, preferences), 560, 520);
         scene.getStylesheets().setAll(owner.getScene().getStylesheets());
         scene.addEventFilter(KeyEvent.KEY_PRESSED, event -> {
             if (event.getCode() == KeyCode.ESCAPE) {
@@ -183,6 +187,31 @@ public final class SettingsView extends TabPane {
                 list, footer);
         page.setPadding(new Insets(20));
         return page;
+    }
+
+    /** Choices kept on this computer for whoever signs in here: not sent to the server. */
+    private static VBox thisComputer(AppPreferences preferences) {
+        CheckBox notifications = choice("notificationsOn", "Announce new messages", preferences.notifications());
+        CheckBox sound = choice("soundOn", "Play a sound with each announcement", preferences.sound());
+        sound.disableProperty().bind(preferences.notifications().not());
+        Label soundNote = new Label("Played by the desktop's notification service where it has one; the app's own"
+                + " pop-ups are silent.");
+        soundNote.getStyleClass().addAll(Styles.TEXT_SMALL, Styles.TEXT_MUTED);
+        soundNote.setWrapText(true);
+        VBox announcements = section("Notifications",
+                "Messages outside the open conversation are counted in the unread badges either way.",
+                notifications, sound, soundNote);
+        CheckBox dark = choice("darkThemeOn", "Dark theme", preferences.darkTheme());
+        VBox page = new VBox(24, announcements, section("Appearance", "The colours of every window of the app.", dark));
+        page.setPadding(new Insets(20));
+        return page;
+    }
+
+    private static CheckBox choice(String id, String text, BooleanProperty property) {
+        CheckBox box = new CheckBox(text);
+        box.setId(id);
+        box.selectedProperty().bindBidirectional(property);
+        return box;
     }
 
     private HBox deviceRow(Device device) {

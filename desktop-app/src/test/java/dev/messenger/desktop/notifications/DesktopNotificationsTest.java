@@ -65,10 +65,12 @@ class DesktopNotificationsTest {
                 assertEquals("Lunch &lt;at&gt; 1 &amp; bring the plans", first.body());
                 assertEquals(0, first.replacesId(), "a new one");
                 assertTrue(first.actions().contains(FreedesktopNotifications.DEFAULT_ACTION), "clickable");
+                assertEquals("message-new-instant", first.hints().get("sound-name").getValue(), "with the desktop's sound");
 
-                notifications.show(Notification.of(alice, "and the keys"));
+                notifications.show(Notification.of(alice, "and the keys"), false);
                 waitUntil(() -> server.shown.size() == 2);
                 assertEquals(1, server.shown.get(1).replacesId(), "Alice's second message replaces her first notification");
+                assertEquals(true, server.shown.get(1).hints().get("suppress-sound").getValue(), "silent when sound is off");
 
                 desktop.sendMessage(new FreedesktopNotifications.ActionInvoked(FreedesktopNotifications.OBJECT_PATH,
                         new UInt32(1), FreedesktopNotifications.DEFAULT_ACTION));
@@ -90,7 +92,7 @@ class DesktopNotificationsTest {
         }
     }
 
-    private record Shown(long replacesId, String summary, String body, List<String> actions) {
+    private record Shown(long replacesId, String summary, String body, List<String> actions, Map<String, Variant<?>> hints) {
     }
 
     /** Stands in for the desktop's notification server: records what it is asked, numbers from 1. */
@@ -101,7 +103,7 @@ class DesktopNotificationsTest {
         @Override
         public UInt32 show(String appName, UInt32 replacesId, String appIcon, String summary, String body, List<String> actions,
                            Map<String, Variant<?>> hints, int expireTimeoutMillis) {
-            shown.add(new Shown(replacesId.longValue(), summary, body, actions));
+            shown.add(new Shown(replacesId.longValue(), summary, body, actions, hints));
             return replacesId.longValue() == 0 ? new UInt32(shown.size()) : replacesId;
         }
 

@@ -103,6 +103,13 @@ class SettingsUiTest {
         login(users, username, NEW_PASSWORD, "");
         assertTrue(alice.shows("#connectionStatus", "Connected"::equals), "this device stays signed in");
 
+        settings.click("#thisComputerTab");
+        settings.click("#darkThemeOn");
+        alice.waitUntil("the dark theme is on in the ☰ menu too", () -> ((javafx.scene.control.MenuButton) alice.node("#menu"))
+                .getItems().stream().anyMatch(item -> item instanceof javafx.scene.control.CheckMenuItem check && check.isSelected()));
+        settings.screenshot("settings-this-computer");
+        settings.click("#darkThemeOn");
+
         settings.press(KeyCode.ESCAPE);
         settings.waitUntil("Escape closes the dialog", () -> !settings.stage.isShowing());
     }
