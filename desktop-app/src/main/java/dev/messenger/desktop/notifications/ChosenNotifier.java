@@ -10,13 +10,18 @@ public final class ChosenNotifier implements Notifier, AutoCloseable {
     private volatile DesktopNotifications desktop;
     private volatile boolean enabled = true;
     private volatile boolean sound = true;
+    private boolean closed;
 
     public ChosenNotifier(Notifier popups) {
         this.popups = popups;
     }
 
-    /** From now on, notifications go to the desktop's service. */
-    public void useDesktop(DesktopNotifications service) {
+    /** From now on, notifications go to the desktop's service (closed at once if this already is). */
+    public synchronized void useDesktop(DesktopNotifications service) {
+        if (closed) {
+            service.close();
+            return;
+        }
         desktop = service;
     }
 
@@ -53,7 +58,8 @@ public final class ChosenNotifier implements Notifier, AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        closed = true;
         popups.closeAll();
         DesktopNotifications service = desktop;
         if (service != null) {
