@@ -19,26 +19,31 @@ import dev.messenger.desktop.notifications.NotificationCenter;
 import dev.messenger.desktop.session.Session;
 import dev.messenger.desktop.session.SessionStore;
 import dev.messenger.desktop.settings.AppPreferences;
+import dev.messenger.desktop.session.WindowBounds;
 import javafx.application.Application;
 import javafx.application.Platform;
-import javafx.beans.binding.Bindings;
+import javafx.geometry.Rectangle2D;
 import javafx.scene.Parent;
 import javafx.scene.Scene;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressIndicator;
 import javafx.scene.image.Image;
 import javafx.scene.layout.VBox;
+import javafx.stage.Screen;
 import javafx.stage.Stage;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
 
 /**
  * One app window and what it shows: the connect screen, or the signed-in main view. Owns the
- * executors: network work on virtual threads, UI changes through {@code Platform.runLater}.
+ * executors: network work on virtual threads, UI changes through {@code Platform.runLater}. The
+ * window opens where and as large as it was left.
  */
 public final class DesktopApp {
     private static final String STYLESHEET = Objects.requireNonNull(
@@ -96,7 +101,37 @@ public final class DesktopApp {
     /** Signs in with the remembered session if there is one, otherwise shows the connect screen. */
     public void start() {
         store.savedSession().ifPresentOrElse(this::resume, () -> showLogin(""));
+        store.windowBounds().ifPresent(this::place);
         stage.show();
+    }
+
+    /**
+     * Puts the window back as it was left: at its place if that is still on a screen (otherwise
+     * where a new window goes, centred), no larger than the screen it opens on.
+     */
+    private void place(WindowBounds saved) {
+        List<Rectangle2D> screens = Screen.getScreens().stream().map(Screen::getVisualBounds).toList();
+        Optional<Rectangle2D> screen = saved.screenIn(screens);
+        Rectangle2D room = screen.orElse(Screen.getPrimary().getVisualBounds());
+        stage.setWidth(Math.min(saved.width(), room.getWidth()));
+        stage.setHeight(Math.min(saved.height(), room.getHeight()));
+        screen.ifPresent(on -> {
+            stage.setX(saved.x());
+            stage.setY(saved.y());
+        });
+        stage.setMaximized(saved.maximized());
+    }
+
+    /**
+     * A maximized (or minimized) window's bounds are not the ones to open with next time: those
+     * stay as last remembered, with whether it was maximized.
+     */
+    private void rememberPlace() {
+        WindowBounds now = new WindowBounds(stage.getX(), stage.getY(), stage.getWidth(), stage.getHeight(), false);
+        if (stage.isMaximized() || stage.isIconified() || stage.isFullScreen()) {
+            now = store.windowBounds().orElse(now).withMaximized(stage.isMaximized());
+        }
+        store.rememberWindow(now);
     }
 
     private void resume(SessionStore.Saved saved) {
@@ -143,8 +178,7 @@ public final class DesktopApp {
         main.windowFocused().set(stage.isFocused());
         MainView view = new MainView(main, clock, preferences, this::signOut, this::accountDeleted);
         MainViewModel current = main;
-        stage.titleProperty().bind(Bindings.createStringBinding(() -> current.totalUnread().get() > 0
-                ? "Messenger (" + current.totalUnread().get() + ")" : "Messenger", current.totalUnread()));
+        stage.titleProperty().bind(current.windowTitle());
         show(view);
         main.start();
         stopWakeDetector();
@@ -214,8 +248,9 @@ public final class DesktopApp {
         scene.setRoot(root);
     }
 
-    /** Stops the feed and background work; the window stays as it is. */
+    /** Remembers the window's place, stops the feed and background work; the window stays as it is. */
     public void close() {
+        rememberPlace();
         stopWakeDetector();
         if (main != null) {
             main.close();

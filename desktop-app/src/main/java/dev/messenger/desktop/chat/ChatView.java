@@ -14,6 +14,7 @@ import javafx.scene.input.KeyEvent;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 
 import java.time.Clock;
@@ -22,7 +23,7 @@ import java.time.Clock;
 public final class ChatView extends BorderPane {
     private final ChatViewModel model;
     private final ListView<ChatItem> messages = new ListView<>();
-    private final TextArea composer = new TextArea();
+    private final TextArea composer = new GrowingTextArea(2, 6);
 
     public ChatView(ChatViewModel model, Clock clock) {
         this.model = model;
@@ -55,8 +56,6 @@ public final class ChatView extends BorderPane {
                 ? "This account was deleted: it receives no more messages."
                 : "Write a message…  (Enter sends, Shift+Enter adds a line)");
         composer.setDisable(model.peer().getDeleted());
-        composer.setWrapText(true);
-        composer.setPrefRowCount(2);
         composer.textProperty().bindBidirectional(model.draft());
         composer.addEventFilter(KeyEvent.KEY_PRESSED, this::onComposerKey);
         HBox.setHgrow(composer, Priority.ALWAYS);
@@ -78,6 +77,8 @@ public final class ChatView extends BorderPane {
         problem.managedProperty().bind(model.problem().isNotEmpty());
         VBox side = new VBox(4, send, remaining);
         side.setAlignment(Pos.BOTTOM_CENTER);
+        // In a narrow window the composer gives up width, not the button and the count ("…", "-54 l…").
+        side.setMinWidth(Region.USE_PREF_SIZE);
         HBox composerRow = new HBox(8, composer, side);
         composerRow.setPadding(new Insets(8, 12, 12, 12));
         composerRow.setAlignment(Pos.BOTTOM_LEFT);

@@ -12,7 +12,7 @@ import javafx.scene.layout.VBox;
 import java.time.Clock;
 import java.time.Instant;
 
-/** A sidebar row: avatar, name, time, last message preview, unread badge. */
+/** A sidebar row: avatar, name, time, last message preview (or the draft), unread badge. */
 public final class ConversationCell extends ListCell<ConversationItem> {
     private final String myId;
     private final Clock clock;
@@ -46,10 +46,20 @@ public final class ConversationCell extends ListCell<ConversationItem> {
         HBox top = new HBox(6, name, gap, time);
         top.setAlignment(Pos.CENTER_LEFT);
 
-        String preview = last == null ? "No messages yet"
-                : (last.getSenderId().equals(myId) ? "You: " : "") + last.getText().replaceAll("\\s+", " ");
+        String draft = item.draft().get();
+        String preview;
+        if (!draft.isBlank()) {
+            preview = "Draft: " + flat(draft);
+        } else if (last == null) {
+            preview = "No messages yet";
+        } else {
+            preview = (last.getSenderId().equals(myId) ? "You: " : "") + flat(last.getText());
+        }
         Label previewLabel = new Label(preview);
         previewLabel.getStyleClass().add("conversation-preview");
+        if (!draft.isBlank()) {
+            previewLabel.getStyleClass().add("conversation-draft");
+        }
         previewLabel.setMaxWidth(Double.MAX_VALUE);
         previewLabel.setMinWidth(0);
         HBox.setHgrow(previewLabel, Priority.ALWAYS);
@@ -59,6 +69,8 @@ public final class ConversationCell extends ListCell<ConversationItem> {
         if (unread > 0) {
             Label badge = new Label(unread > 99 ? "99+" : Integer.toString(unread));
             badge.getStyleClass().add("unread-badge");
+            // The preview gives way to a long text, never the count: without this the row shrinks both.
+            badge.setMinWidth(Region.USE_PREF_SIZE);
             bottom.getChildren().add(badge);
         }
         VBox text = new VBox(2, top, bottom);
@@ -69,5 +81,9 @@ public final class ConversationCell extends ListCell<ConversationItem> {
         setText(null);
         setGraphic(row);
         setAccessibleText(item.peer().getDisplayName() + (unread > 0 ? ", " + unread + " unread" : ""));
+    }
+
+    private static String flat(String text) {
+        return text.strip().replaceAll("\\s+", " ");
     }
 }

@@ -7,10 +7,12 @@ import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
 
 import java.util.Comparator;
 
-/** One row of the sidebar: a peer, the latest message and how many of theirs are unread. */
+/** One row of the sidebar: a peer, the latest message, how many of theirs are unread, and what is typed but not sent. */
 public final class ConversationItem {
     /** Most recent activity first; a conversation just started (no message yet) on top. */
     public static final Comparator<ConversationItem> BY_ACTIVITY = Comparator.comparingLong(ConversationItem::activityKey).reversed();
@@ -18,6 +20,7 @@ public final class ConversationItem {
     private final User peer;
     private final ObjectProperty<Message> lastMessage = new SimpleObjectProperty<>();
     private final IntegerProperty unread = new SimpleIntegerProperty();
+    private final StringProperty draft = new SimpleStringProperty("");
 
     public ConversationItem(User peer, Message lastMessage, int unread) {
         this.peer = peer;
@@ -41,9 +44,17 @@ public final class ConversationItem {
         return unread;
     }
 
-    /** What a sorted list must watch to stay sorted. */
-    public Observable[] sortKeys() {
-        return new Observable[]{lastMessage, unread};
+    /**
+     * What was typed in the conversation and not sent, while another (or none) is open; blank when
+     * there is none, and while it is open (its composer shows it then).
+     */
+    public StringProperty draft() {
+        return draft;
+    }
+
+    /** What a list of these must watch: the sort keys, and all the row shows. */
+    public Observable[] shownState() {
+        return new Observable[]{lastMessage, unread, draft};
     }
 
     private long activityKey() {

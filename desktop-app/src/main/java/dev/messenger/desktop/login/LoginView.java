@@ -22,7 +22,11 @@ import javafx.stage.FileChooser;
 
 import java.io.File;
 
-/** The connect screen: a centred card; binds to a {@link LoginViewModel}. */
+/**
+ * The connect screen: a card near the top of the window; binds to a {@link LoginViewModel}. Nothing
+ * moves under the user's pointer as messages come and go: each field keeps a line for its problem,
+ * and the error shows under the button, where the card grows downwards (it is not centred).
+ */
 public final class LoginView extends StackPane {
     public LoginView(LoginViewModel model) {
         getStyleClass().add("login-view");
@@ -62,8 +66,8 @@ public final class LoginView extends StackPane {
         HBox certificateRow = new HBox(6, certificate, choose);
         showWhen(certificateRow, encrypted.and(model.certificateShown()));
         VBox certificateBox = labelled("Trusted certificate", certificateRow, model.certificateProblem());
-        VBox serverBox = labelled("Server", server, model.serverProblem());
-        serverBox.getChildren().addAll(connection, unencrypted, trust);
+        VBox serverBox = labelled("Server", server, model.serverProblem(), connection);
+        serverBox.getChildren().addAll(unencrypted, trust);
         TextField username = field("username", "Username", model.username());
         TextField displayName = field("displayName", "Display name (optional)", model.displayName());
         displayName.visibleProperty().bind(model.registering());
@@ -84,6 +88,8 @@ public final class LoginView extends StackPane {
         error.managedProperty().bind(model.error().isNotEmpty());
         error.visibleProperty().bind(model.error().isNotEmpty());
 
+        ProgressIndicator progress = new ProgressIndicator();
+        progress.setPrefSize(16, 16);
         Button submit = new Button();
         submit.setId("submit");
         submit.textProperty().bind(Bindings.when(model.registering()).then("Create account").otherwise("Sign in"));
@@ -92,10 +98,8 @@ public final class LoginView extends StackPane {
         submit.setDefaultButton(true);
         submit.disableProperty().bind(model.canSubmit().not());
         submit.setOnAction(event -> model.submit());
-        ProgressIndicator progress = new ProgressIndicator();
-        progress.setPrefSize(20, 20);
-        progress.visibleProperty().bind(model.busy());
-        progress.managedProperty().bind(model.busy());
+        // In the button, which is as tall with it as without: a line of its own would push what is below.
+        submit.graphicProperty().bind(Bindings.when(model.busy()).<Node>then(progress).otherwise((Node) null));
 
         Hyperlink toggle = new Hyperlink();
         toggle.setId("toggleMode");
@@ -110,14 +114,16 @@ public final class LoginView extends StackPane {
                 labelled("Username", username, model.usernameProblem()),
                 labelled("Display name", displayName, null),
                 labelled("Password", password, model.passwordProblem()),
-                error, submit, progress, toggle);
+                submit, error, toggle);
         card.getStyleClass().add("login-card");
         card.setPadding(new Insets(32));
         card.setMaxWidth(460);
         card.setMaxHeight(VBox.USE_PREF_SIZE);
         card.setAlignment(Pos.CENTER_LEFT);
         getChildren().add(card);
-        setAlignment(Pos.CENTER);
+        setAlignment(Pos.TOP_CENTER);
+        paddingProperty().bind(Bindings.createObjectBinding(
+                () -> new Insets(Math.max(24, getHeight() / 10), 24, 24, 24), heightProperty()));
         javafx.application.Platform.runLater(() -> (model.server().get().isBlank() ? server : username).requestFocus());
     }
 
@@ -154,6 +160,14 @@ public final class LoginView extends StackPane {
 
     /** A field with its label above and its inline problem below. */
     private static VBox labelled(String label, Node field, StringBinding problem) {
+        return labelled(label, field, problem, null);
+    }
+
+    /**
+     * A field with its label above, and below a line for its problem that it shares with a note:
+     * one that is empty whenever there is a problem (the server's connection summary).
+     */
+    private static VBox labelled(String label, Node field, StringBinding problem, Label note) {
         Label caption = new Label(label);
         caption.getStyleClass().add(Styles.TEXT_SMALL);
         caption.setLabelFor(field);
@@ -164,9 +178,10 @@ public final class LoginView extends StackPane {
             Label hint = new Label();
             hint.textProperty().bind(problem);
             hint.getStyleClass().addAll(Styles.TEXT_SMALL, Styles.DANGER);
-            hint.managedProperty().bind(problem.isNotEmpty());
-            hint.visibleProperty().bind(problem.isNotEmpty());
-            box.getChildren().add(hint);
+            StackPane line = note == null ? new StackPane(hint) : new StackPane(note, hint);
+            line.setAlignment(Pos.CENTER_LEFT);
+            // Always laid out: an empty line keeps its height, so the fields below stay put.
+            box.getChildren().add(line);
             if (field instanceof TextField text) {
                 problem.addListener((obs, was, now) -> text.pseudoClassStateChanged(Styles.STATE_DANGER, !now.isEmpty()));
             }

@@ -10,12 +10,15 @@ import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
 import javafx.beans.binding.StringBinding;
 import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.Property;
 import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
+import javafx.beans.value.ChangeListener;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Executor;
@@ -107,7 +110,11 @@ public final class LoginViewModel {
                         && serverProblem.get().isEmpty() && usernameProblem.get().isEmpty() && passwordProblem.get().isEmpty()
                         && certificateProblem.get().isEmpty() && !username.get().isEmpty() && !password.get().isEmpty(),
                 busy, serverProblem, usernameProblem, passwordProblem, certificateProblem, username, password);
-        registering.addListener((obs, was, now) -> error.set(""));
+        // An error is about what was submitted: once any of it is edited, it no longer applies.
+        ChangeListener<Object> edited = (obs, was, now) -> error.set("");
+        for (Property<?> field : List.of(server, unencrypted, certificateFile, username, displayName, password, registering)) {
+            field.addListener(edited);
+        }
     }
 
     public StringProperty server() {

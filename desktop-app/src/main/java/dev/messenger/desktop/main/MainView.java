@@ -9,6 +9,7 @@ import dev.messenger.desktop.conversations.ConversationCell;
 import dev.messenger.desktop.conversations.ConversationItem;
 import dev.messenger.desktop.settings.AppPreferences;
 import dev.messenger.desktop.settings.SettingsView;
+import javafx.application.Platform;
 import javafx.beans.binding.Bindings;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
@@ -42,6 +43,7 @@ public final class MainView extends BorderPane {
     private final Clock clock;
     private final Map<String, ChatView> chatViews = new HashMap<>();
     private final TextField search = new TextField();
+    private final ListView<ConversationItem> conversations;
 
     /**
      * @param preferences this computer's theme and notification choices (☰ menu, Settings)
@@ -52,6 +54,7 @@ public final class MainView extends BorderPane {
                     Runnable onAccountDeleted) {
         this.model = model;
         this.clock = clock;
+        this.conversations = new ListView<>(model.conversations());
         getStyleClass().add("main-view");
         setLeft(sidebar(preferences, onSignOut,
                 () -> SettingsView.open(this, model.settings(onAccountDeleted), preferences)));
@@ -63,15 +66,27 @@ public final class MainView extends BorderPane {
         model.openChat().addListener((obs, was, chat) -> {
             if (chat == null) {
                 setCenter(empty);
+                // Where the keyboard can pick the next conversation (the composer it was in is gone).
+                conversations.requestFocus();
                 return;
             }
             ChatView view = chatViews.computeIfAbsent(chat.peer().getId(), id -> new ChatView(chat, clock));
             setCenter(view);
             view.showNewest();
         });
+        // On the scene, so they work wherever the focus is; removed with this view (signing out keeps the scene).
+        KeyCodeCombination findPeople = new KeyCodeCombination(KeyCode.K, KeyCombination.SHORTCUT_DOWN);
+        KeyCodeCombination closeChat = new KeyCodeCombination(KeyCode.ESCAPE);
         sceneProperty().addListener((obs, was, scene) -> {
+            if (was != null) {
+                was.getAccelerators().remove(findPeople);
+                was.getAccelerators().remove(closeChat);
+            }
             if (scene != null) {
-                scene.getAccelerators().put(new KeyCodeCombination(KeyCode.K, KeyCombination.SHORTCUT_DOWN), search::requestFocus);
+                scene.getAccelerators().put(findPeople, search::requestFocus);
+                // An accelerator runs only for a key nothing consumed: a menu, or the search field
+                // clearing itself, keeps its Escape.
+                scene.getAccelerators().put(closeChat, model::closeConversation);
             }
         });
     }
@@ -124,22 +139,31 @@ public final class MainView extends BorderPane {
         search.setPromptText("Search people (Ctrl+K)");
         search.textProperty().bindBidirectional(model.searchQuery());
         search.setOnKeyPressed(event -> {
-            if (event.getCode() == KeyCode.ESCAPE) {
+            if (event.getCode() == KeyCode.ESCAPE && !model.searchQuery().get().isEmpty()) {
                 model.searchQuery().set("");
+                event.consume();
             }
         });
         VBox.setMargin(search, new Insets(0, 12, 8, 12));
 
-        ListView<ConversationItem> conversations = new ListView<>(model.conversations());
         conversations.setId("conversations");
         conversations.setCellFactory(list -> new ConversationCell(model.me().getId(), clock));
+        // The list's selection flickers (to none and back) whenever one of its items changes, also
+        // while the model changes which conversation is open (the one left gets its draft, the one
+        // opened its unread count reset): what the user picked is what is still selected after that.
         conversations.getSelectionModel().selectedItemProperty().addListener((obs, was, now) -> {
             if (now != null) {
-                model.selected().set(now);
+                Platform.runLater(() -> {
+                    if (conversations.getSelectionModel().getSelectedItem() == now) {
+                        model.selected().set(now);
+                    }
+                });
             }
         });
         model.selected().addListener((obs, was, now) -> {
-            if (now != null && conversations.getSelectionModel().getSelectedItem() != now) {
+            if (now == null) {
+                conversations.getSelectionModel().clearSelection();
+            } else if (conversations.getSelectionModel().getSelectedItem() != now) {
                 conversations.getSelectionModel().select(now);
             }
         });

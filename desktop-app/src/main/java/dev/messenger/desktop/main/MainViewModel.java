@@ -18,6 +18,7 @@ import dev.messenger.desktop.session.Session;
 import dev.messenger.desktop.settings.SettingsViewModel;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.IntegerBinding;
+import javafx.beans.binding.StringBinding;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
@@ -54,7 +55,7 @@ public final class MainViewModel {
     private final ReadOnlyObjectWrapper<User> me;
 
     private final ObservableList<ConversationItem> conversations =
-            FXCollections.observableArrayList(item -> item.sortKeys());
+            FXCollections.observableArrayList(ConversationItem::shownState);
     private final SortedList<ConversationItem> sortedConversations = new SortedList<>(conversations, ConversationItem.BY_ACTIVITY);
     private final Map<String, ChatViewModel> chats = new HashMap<>();
     private final ObjectProperty<ConversationItem> selected = new SimpleObjectProperty<>();
@@ -65,6 +66,7 @@ public final class MainViewModel {
     private final StringProperty problem = new SimpleStringProperty("");
     private final BooleanProperty windowFocused = new SimpleBooleanProperty(true);
     private final IntegerBinding totalUnread;
+    private final StringBinding windowTitle;
     private long lastSeq = -1;
     private LiveFeed feed;
     // Deleting the account ends this session too, so the feed may report it signed out before the
@@ -89,7 +91,15 @@ public final class MainViewModel {
         this.me = new ReadOnlyObjectWrapper<>(session.me());
         totalUnread = Bindings.createIntegerBinding(
                 () -> conversations.stream().mapToInt(item -> item.unread().get()).sum(), conversations);
-        selected.addListener((obs, was, now) -> open(now));
+        windowTitle = Bindings.createStringBinding(() -> "Messenger"
+                + (totalUnread.get() > 0 ? " (" + totalUnread.get() + ")" : "")
+                + " — " + me.get().getUsername(), totalUnread, me);
+        selected.addListener((obs, was, now) -> {
+            if (was != null) {
+                leave(was);
+            }
+            open(now);
+        });
         searchQuery.addListener((obs, was, now) -> search(now.strip()));
     }
 
@@ -140,6 +150,11 @@ public final class MainViewModel {
 
     public IntegerBinding totalUnread() {
         return totalUnread;
+    }
+
+    /** The window's title: the unread count, and the account, so two accounts' windows can be told apart. */
+    public StringBinding windowTitle() {
+        return windowTitle;
     }
 
     /**
@@ -291,6 +306,7 @@ public final class MainViewModel {
             return;
         }
         ConversationItem real = new ConversationItem(peer, placeholder.lastMessage().get(), placeholder.unread().get());
+        real.draft().set(placeholder.draft().get());
         boolean wasSelected = selected.get() == placeholder;
         conversations.set(index, real);
         if (wasSelected) {
@@ -318,6 +334,11 @@ public final class MainViewModel {
         find(peerId).ifPresent(selected::set);
     }
 
+    /** Back to no open conversation; what was typed in it stays, as its draft. */
+    public void closeConversation() {
+        selected.set(null);
+    }
+
     private void open(ConversationItem item) {
         if (item == null) {
             openChat.set(null);
@@ -325,8 +346,17 @@ public final class MainViewModel {
         }
         ChatViewModel chat = chats.computeIfAbsent(item.peerId(), peerId -> new ChatViewModel(me(), item.peer(), api, outbox, io, ui, clock,
                 readUpTo -> find(peerId).ifPresent(conversation -> conversation.unread().set(0))));
+        // The composer shows what was typed; the list, only for the conversations that are not open.
+        item.draft().set("");
         openChat.set(chat);
         chat.open();
+    }
+
+    private void leave(ConversationItem item) {
+        ChatViewModel chat = chats.get(item.peerId());
+        if (chat != null) {
+            item.draft().set(chat.draft().get());
+        }
     }
 
     /** The window came to the front: what is open counts as read. */

@@ -21,7 +21,7 @@ import java.util.prefs.Preferences;
  * What the app remembers between starts. The session token (so the next start signs straight in)
  * lives in a {@link TokenFile} only the user can read; the rest, which is no secret, in
  * java.util.prefs: the last server, the certificate file trusted for each server, the theme, the
- * notification choices, and each account's unconfirmed sends.
+ * notification choices, the window's place and size, and each account's unconfirmed sends.
  */
 public final class SessionStore {
     public static final String DEFAULT_SERVER = "localhost:8080";
@@ -35,6 +35,7 @@ public final class SessionStore {
     private static final String OUTBOX = "outbox";
     private static final String SERVERS = "servers";
     private static final String CERTIFICATE = "certificate";
+    private static final String WINDOW = "window";
 
     private final Preferences preferences;
     private final TokenFile tokenFile;
@@ -142,6 +143,28 @@ public final class SessionStore {
 
     public void setSoundOn(boolean on) {
         preferences.putBoolean(SOUND, on);
+        flush();
+    }
+
+    /** The window as it was left at the last quit, if it was ever left. */
+    public Optional<WindowBounds> windowBounds() {
+        Preferences node = preferences.node(WINDOW);
+        double width = node.getDouble("width", 0);
+        double height = node.getDouble("height", 0);
+        if (width <= 0 || height <= 0) {
+            return Optional.empty();
+        }
+        return Optional.of(new WindowBounds(node.getDouble("x", 0), node.getDouble("y", 0), width, height,
+                node.getBoolean("maximized", false)));
+    }
+
+    public void rememberWindow(WindowBounds bounds) {
+        Preferences node = preferences.node(WINDOW);
+        node.putDouble("x", bounds.x());
+        node.putDouble("y", bounds.y());
+        node.putDouble("width", bounds.width());
+        node.putDouble("height", bounds.height());
+        node.putBoolean("maximized", bounds.maximized());
         flush();
     }
 

@@ -113,6 +113,27 @@ class LoginViewModelTest {
     }
 
     @Test
+    void anErrorGoesAwayAsSoonAsAnyFieldIsEdited() {
+        LoginViewModel model = model();
+        model.username().set("alice");
+        model.password().set("wrong password");
+        loginFailure = Status.UNAUTHENTICATED.withDescription("Wrong username or password");
+        for (Runnable edit : List.<Runnable>of(
+                () -> model.password().set("correct horse"),
+                () -> model.username().set("alice2"),
+                () -> model.server().set("localhost:8081"),
+                () -> model.unencrypted().set(!model.unencrypted().get()),
+                () -> model.certificateFile().set("/nowhere.crt"),
+                () -> model.displayName().set("Alice"))) {
+            model.certificateFile().set("");
+            model.submit();
+            assertEquals("Wrong username or password", model.error().get());
+            edit.run();
+            assertEquals("", model.error().get());
+        }
+    }
+
+    @Test
     void anotherComputerIsReachedOverTlsUnlessUnencryptedIsChosenOnPurpose() {
         LoginViewModel model = model();
         model.username().set("alice");

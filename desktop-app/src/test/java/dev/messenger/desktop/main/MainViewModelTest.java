@@ -23,6 +23,7 @@ import java.util.UUID;
 import java.util.prefs.BackingStoreException;
 import java.util.prefs.Preferences;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -130,6 +131,52 @@ class MainViewModelTest {
         assertEquals("", main.searchQuery().get());
         assertSame(main.selected().get(), main.conversations().getFirst());
         assertEquals("bob", main.openChat().get().peer().getUsername());
+    }
+
+    @Test
+    void theWindowTitleNamesTheAccountAndCountsWhatIsUnread() {
+        assertEquals("Messenger — me", main.windowTitle().get());
+        deliver(api.store("alice", "me", "1", ""));
+        deliver(api.store("bob", "me", "2", ""));
+        assertEquals("Messenger (2) — me", main.windowTitle().get());
+        main.openConversation("alice");
+        assertEquals("Messenger (1) — me", main.windowTitle().get());
+    }
+
+    @Test
+    void closingTheConversationLeavesNothingOpenAndItsMessagesCountAsUnreadAgain() {
+        deliver(api.store("alice", "me", "first", ""));
+        main.openConversation("alice");
+        popups.clear();
+
+        main.closeConversation();
+        assertNull(main.openChat().get());
+        assertNull(main.selected().get());
+        deliver(api.store("alice", "me", "while closed", ""));
+        assertEquals(1, main.totalUnread().get(), "nobody is looking at it");
+        assertEquals(1, popups.size());
+    }
+
+    @Test
+    void whatIsTypedAndNotSentIsTheConversationsDraftWhileAnotherIsOpen() {
+        deliver(api.store("alice", "me", "lunch?", ""));
+        deliver(api.store("bob", "me", "hi", ""));
+        ConversationItem alicesRow = main.conversations().stream().filter(item -> item.peerId().equals("alice")).findFirst().orElseThrow();
+        main.openConversation("alice");
+        main.openChat().get().draft().set("see you at");
+        assertEquals("", alicesRow.draft().get(), "the open conversation's composer shows it");
+
+        main.openConversation("bob");
+        assertEquals("see you at", alicesRow.draft().get());
+        main.closeConversation();
+        assertEquals("see you at", alicesRow.draft().get(), "also when none is open");
+        main.openConversation("alice");
+        assertEquals("see you at", main.openChat().get().draft().get(), "the composer has it back");
+
+        main.openChat().get().draft().set("see you at 5");
+        main.openChat().get().send();
+        main.closeConversation();
+        assertEquals("", alicesRow.draft().get(), "sent: no draft");
     }
 
     @Test

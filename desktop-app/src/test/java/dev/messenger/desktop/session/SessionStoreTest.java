@@ -90,6 +90,13 @@ class SessionStoreTest {
     }
 
     @Test
+    void theWindowIsRememberedAcrossStarts() {
+        assertTrue(store().windowBounds().isEmpty(), "a first start opens where a new window goes");
+        store().rememberWindow(new WindowBounds(120, 80, 900, 640, true));
+        assertEquals(Optional.of(new WindowBounds(120, 80, 900, 640, true)), store().windowBounds());
+    }
+
+    @Test
     void aDamagedTokenFileMeansSigningInAgain() throws Exception {
         Path file = dir.resolve("config/messenger/session");
         Files.createDirectories(file.getParent());

@@ -22,6 +22,7 @@ final class AppWindow extends StageDriver implements AutoCloseable {
     final DesktopApp app;
     private final Preferences preferences;
     private final TokenFile tokenFile;
+    private boolean quit;
 
     private AppWindow(Stage stage, DesktopApp app, Preferences preferences, TokenFile tokenFile, FxRobot robot) {
         super(robot, stage, "window " + stage.getUserData());
@@ -33,25 +34,31 @@ final class AppWindow extends StageDriver implements AutoCloseable {
     static AppWindow open(FxRobot robot, String title) throws Exception {
         Preferences preferences = Preferences.userRoot().node("dev/messenger/desktop-tests/" + UUID.randomUUID());
         Path dir = Files.createTempDirectory("messenger-ui-test-");
-        return open(robot, title, preferences, new TokenFile(dir.resolve("config").resolve("session")));
+        return open(robot, title, preferences, new TokenFile(dir.resolve("config").resolve("session")), true);
     }
 
-    /** Opens a window on what an earlier one saved (e.g. to see a remembered session used). */
+    /**
+     * Opens a window on what an earlier one saved (e.g. to see a remembered session used), where
+     * the earlier one was left.
+     */
     static AppWindow reopen(FxRobot robot, String title, AppWindow earlier) throws Exception {
-        return open(robot, title, earlier.preferences, earlier.tokenFile);
+        return open(robot, title, earlier.preferences, earlier.tokenFile, false);
     }
 
-    private static AppWindow open(FxRobot robot, String title, Preferences preferences, TokenFile tokenFile) throws Exception {
+    private static AppWindow open(FxRobot robot, String title, Preferences preferences, TokenFile tokenFile, boolean place)
+            throws Exception {
         int slot = OPEN_WINDOWS.getAndIncrement();
         return WaitForAsyncUtils.asyncFx(() -> {
             Stage stage = new Stage();
             DesktopApp app = new DesktopApp(stage, new SessionStore(preferences, tokenFile));
             app.start();
-            // Side by side, never overlapping: the robot clicks at screen positions.
-            stage.setX((slot % 2) * WINDOW_WIDTH);
-            stage.setY(0);
-            stage.setWidth(WINDOW_WIDTH);
-            stage.setHeight(720);
+            if (place) {
+                // Side by side, never overlapping: the robot clicks at screen positions.
+                stage.setX((slot % 2) * WINDOW_WIDTH);
+                stage.setY(0);
+                stage.setWidth(WINDOW_WIDTH);
+                stage.setHeight(720);
+            }
             stage.setUserData(title);
             return new AppWindow(stage, app, preferences, tokenFile, robot);
         }).get(WAIT_SECONDS, TimeUnit.SECONDS);
@@ -82,11 +89,15 @@ final class AppWindow extends StageDriver implements AutoCloseable {
             app.close();
             stage.close();
         }).get(WAIT_SECONDS, TimeUnit.SECONDS);
+        quit = true;
     }
 
     @Override
     public void close() throws Exception {
-        quit();
+        // Once quit, the app has saved its window; a window reopened on the same preferences may have removed them since.
+        if (!quit) {
+            quit();
+        }
         try {
             preferences.removeNode();
         } catch (BackingStoreException | IllegalStateException e) {
