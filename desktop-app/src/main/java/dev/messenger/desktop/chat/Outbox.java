@@ -119,6 +119,7 @@ public final class Outbox implements AutoCloseable {
         io.execute(() -> {
             Backoff backoff = backoffs.get();
             while (!closed && !Thread.currentThread().isInterrupted()) {
+                long firings = retryNow.firings();
                 try {
                     Message stored = api.send(trying.peerId(), trying.text(), trying.clientMessageId()).getMessage();
                     confirmed(trying.clientMessageId());
@@ -135,7 +136,7 @@ public final class Outbox implements AutoCloseable {
                         onRefused.accept(reason);
                         return;
                     }
-                    if (retryNow.await(backoff.next())) {
+                    if (retryNow.awaitFiringSince(firings, backoff.next())) {
                         backoff.reset();
                     }
                 }

@@ -55,6 +55,7 @@ public final class FeedSubscription implements LiveFeed {
     private void run() {
         boolean everConnected = false;
         while (running) {
+            long firings = retryNow.firings();
             listener.onStatus(everConnected ? ConnectionStatus.RECONNECTING : ConnectionStatus.CONNECTING);
             ManagedChannel current = channels.get();
             channel = current;
@@ -95,7 +96,7 @@ public final class FeedSubscription implements LiveFeed {
             }
             if (running) {
                 listener.onStatus(backoff.attempts() >= 5 ? ConnectionStatus.OFFLINE : ConnectionStatus.RECONNECTING);
-                if (retryNow.await(backoff.next())) {
+                if (retryNow.awaitFiringSince(firings, backoff.next())) {
                     backoff.reset();
                 }
             }

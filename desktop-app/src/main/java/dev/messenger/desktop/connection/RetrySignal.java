@@ -26,21 +26,31 @@ public final class RetrySignal {
         }
     }
 
+    /** How often it has fired so far: take it before an attempt, and wait with {@link #awaitFiringSince}. */
+    public long firings() {
+        lock.lock();
+        try {
+            return firings;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /**
-     * Waits for {@code duration}, or less if the signal fires meanwhile; an interrupt ends the wait
-     * early and stays set.
+     * Waits for {@code duration}, or less if the signal fires, or already fired after
+     * {@code firings} was read (so a firing during the attempt before is not missed); an
+     * interrupt ends the wait early and stays set.
      *
      * @return true when the signal fired
      */
-    public boolean await(Duration duration) {
+    public boolean awaitFiringSince(long firings, Duration duration) {
         long nanos = duration.toNanos();
         lock.lock();
         try {
-            long seen = firings;
-            while (nanos > 0 && seen == firings) {
+            while (nanos > 0 && firings == this.firings) {
                 nanos = fired.awaitNanos(nanos);
             }
-            return seen != firings;
+            return firings != this.firings;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
