@@ -3,6 +3,7 @@ package dev.messenger.desktop.ui;
 import dev.messenger.desktop.DesktopApp;
 import dev.messenger.desktop.session.SessionStore;
 import dev.messenger.desktop.session.TokenFile;
+import javafx.scene.control.ListView;
 import javafx.stage.Stage;
 import org.testfx.api.FxRobot;
 import org.testfx.util.WaitForAsyncUtils;
@@ -81,6 +82,14 @@ final class AppWindow extends StageDriver implements AutoCloseable {
         type("#password", password);
         click("#submit");
         waitUntil("signed in", () -> hasNode("#conversations"));
+    }
+
+    /** Finds someone through the search field and opens the conversation with them. */
+    void openConversationWith(String username) {
+        type("#search", username);
+        waitUntil(username + " is found", () -> ((ListView<?>) node("#searchResults")).getItems().size() == 1);
+        click("#searchResults .list-cell");
+        waitUntil("the conversation opens", () -> hasNode("#composer"));
     }
 
     /** Quits the app as a user would, keeping its preferences (for a test that starts it again on them). */

@@ -3,7 +3,6 @@ package dev.messenger.desktop.ui;
 import dev.messenger.api.v1.MessagesServiceGrpc;
 import dev.messenger.api.v1.SendMessageRequest;
 import dev.messenger.desktop.conversations.ConversationItem;
-import dev.messenger.server.testing.BackendExtension;
 import dev.messenger.server.testing.TestBackend;
 import dev.messenger.server.testing.TestUser;
 import javafx.geometry.Rectangle2D;
@@ -19,13 +18,7 @@ import javafx.scene.layout.StackPane;
 import javafx.stage.PopupWindow;
 import javafx.stage.Screen;
 import javafx.stage.Stage;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
 import org.testfx.util.WaitForAsyncUtils;
 
 import java.util.ArrayList;
@@ -42,18 +35,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The real desktop app (headless JavaFX) against the real backend on its embedded PostgreSQL and
  * Kafka, driven through its UI with TestFX as a person would.
  */
-@ExtendWith(BackendExtension.class)
-@Timeout(value = 3, unit = TimeUnit.MINUTES)
-class DesktopAppUiTest {
+class DesktopAppUiTest extends UiTest {
     private static final String PASSWORD = "correct horse battery";
-    private final FxRobot robot = new FxRobot();
-    @RegisterExtension
-    final Opened opened = new Opened(robot);
-
-    @BeforeAll
-    static void startToolkit() throws Exception {
-        FxToolkit.registerPrimaryStage();
-    }
 
     private static String unique(String prefix) {
         return prefix + "_" + UUID.randomUUID().toString().substring(0, 8);
@@ -69,10 +52,7 @@ class DesktopAppUiTest {
         bob.register(backend.target(), bobName, "Bob Stone", PASSWORD);
         bob.waitUntil("the feed is live", () -> bob.shows("#connectionStatus", "Connected"::equals));
 
-        alice.type("#search", bobName);
-        alice.waitUntil("bob is found", () -> ((ListView<?>) alice.node("#searchResults")).getItems().size() == 1);
-        robot.clickOn((Node) alice.node("#searchResults .list-cell"));
-        alice.waitUntil("the conversation opens", () -> alice.hasNode("#composer"));
+        alice.openConversationWith(bobName);
         alice.type("#composer", "Hello Bob, this is Alice");
         alice.press(javafx.scene.input.KeyCode.ENTER);
         alice.waitUntil("the message is sent", () -> alice.shows(".message-text", "Hello Bob, this is Alice"::equals)
@@ -188,10 +168,7 @@ class DesktopAppUiTest {
         TestUser hana = TestUser.create(channel, "hana");
         AppWindow ivan = opened.window("ivan");
         ivan.register(backend.target(), unique("ivan"), "Ivan", PASSWORD);
-        ivan.type("#search", hana.username());
-        ivan.waitUntil("hana is found", () -> ((ListView<?>) ivan.node("#searchResults")).getItems().size() == 1);
-        robot.clickOn((Node) ivan.node("#searchResults .list-cell"));
-        ivan.waitUntil("the conversation opens", () -> ivan.hasNode("#composer"));
+        ivan.openConversationWith(hana.username());
         ivan.type("#composer", "half a thought");
 
         ivan.press(KeyCode.ESCAPE);
@@ -296,10 +273,7 @@ class DesktopAppUiTest {
 
         AppWindow frank = opened.window("frank");
         frank.register(appServer.target(), unique("frank"), "Frank", PASSWORD);
-        frank.type("#search", gina.username());
-        frank.waitUntil("gina is found", () -> ((ListView<?>) frank.node("#searchResults")).getItems().size() == 1);
-        robot.clickOn((Node) frank.node("#searchResults .list-cell"));
-        frank.waitUntil("the conversation opens", () -> frank.hasNode("#composer"));
+        frank.openConversationWith(gina.username());
 
         appServer.stop();
         frank.waitUntil("the app notices", () -> !frank.shows("#connectionStatus", "Connected"::equals));
@@ -335,10 +309,5 @@ class DesktopAppUiTest {
                 return result.getString(1);
             }
         }
-    }
-
-
-    static {
-        WaitForAsyncUtils.autoCheckException = false;
     }
 }

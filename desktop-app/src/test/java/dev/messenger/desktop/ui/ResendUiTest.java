@@ -1,23 +1,12 @@
 package dev.messenger.desktop.ui;
 
-import dev.messenger.server.testing.BackendExtension;
 import dev.messenger.server.testing.TestBackend;
 import dev.messenger.server.testing.TestUser;
-import javafx.scene.Node;
-import javafx.scene.control.ListView;
 import javafx.scene.input.KeyCode;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
-import org.testfx.util.WaitForAsyncUtils;
 
 import java.time.Duration;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,9 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * when its own back-off (or grpc's reconnect back-off, which grows to minutes) next fires; and
  * "Retry now" beside the connection status reconnects at once.
  */
-@ExtendWith(BackendExtension.class)
-@Timeout(value = 3, unit = TimeUnit.MINUTES)
-class ResendUiTest {
+class ResendUiTest extends UiTest {
     /**
      * How long the server stays away: long enough for the old behaviour to show (the unary
      * channel's reconnect back-off passes 10 s, the outbox's 15 s), short enough for a quick test.
@@ -36,15 +23,6 @@ class ResendUiTest {
     private static final Duration OUTAGE = Duration.ofSeconds(20);
     /** "At once" with room for a slow machine; the waits it replaces were 15 s to 2 min. */
     private static final Duration PROMPTLY = Duration.ofSeconds(5);
-    private final FxRobot robot = new FxRobot();
-    @RegisterExtension
-    final Opened opened = new Opened(robot);
-
-    @BeforeAll
-    static void startToolkit() throws Exception {
-        FxToolkit.registerPrimaryStage();
-        WaitForAsyncUtils.autoCheckException = false;
-    }
 
     @Test
     void aPendingMessageIsSentAsSoonAsTheAppIsConnectedAgain(TestBackend backend) throws Exception {
@@ -55,10 +33,7 @@ class ResendUiTest {
 
         AppWindow ivan = opened.window("ivan");
         ivan.register(server.target(), "ivan_" + UUID.randomUUID().toString().substring(0, 8), "Ivan", "correct horse battery");
-        ivan.type("#search", peer.username());
-        ivan.waitUntil("hana is found", () -> ((ListView<?>) ivan.node("#searchResults")).getItems().size() == 1);
-        robot.clickOn((Node) ivan.node("#searchResults .list-cell"));
-        ivan.waitUntil("the conversation opens", () -> ivan.hasNode("#composer"));
+        ivan.openConversationWith(peer.username());
 
         server.stop();
         ivan.waitUntil("the app notices", () -> !ivan.shows("#connectionStatus", "Connected"::equals));

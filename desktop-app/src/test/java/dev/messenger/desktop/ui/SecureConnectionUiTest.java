@@ -1,19 +1,12 @@
 package dev.messenger.desktop.ui;
 
 import dev.messenger.server.MessengerServer;
-import dev.messenger.server.testing.BackendExtension;
 import dev.messenger.server.testing.TestBackend;
 import dev.messenger.server.testing.TestCertificates;
 import javafx.scene.control.TextField;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
-import org.testfx.util.WaitForAsyncUtils;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -26,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,20 +30,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * certificate for another host is refused in words; plaintext to another computer only on explicit
  * choice, with a warning that stays in the sidebar.
  */
-@ExtendWith(BackendExtension.class)
-@Timeout(value = 3, unit = TimeUnit.MINUTES)
-class SecureConnectionUiTest {
+class SecureConnectionUiTest extends UiTest {
     private static final String PASSWORD = "correct horse battery";
     private static Path dir;
     private static TestCertificates.Issued certificate;
     private static MessengerServer tlsServer;
-    private final FxRobot robot = new FxRobot();
-    @RegisterExtension
-    final Opened opened = new Opened(robot);
 
     @BeforeAll
     static void start(TestBackend backend) throws Exception {
-        FxToolkit.registerPrimaryStage();
         dir = Files.createTempDirectory("messenger-desktop-tls-");
         certificate = TestCertificates.forLocalhost(dir, "server");
         tlsServer = MessengerServer.start(backend.config(tls(certificate)));
@@ -163,9 +149,5 @@ class SecureConnectionUiTest {
                 .filter(address -> address instanceof Inet4Address && !address.isLoopbackAddress())
                 .map(InetAddress::getHostAddress)
                 .findFirst();
-    }
-
-    static {
-        WaitForAsyncUtils.autoCheckException = false;
     }
 }

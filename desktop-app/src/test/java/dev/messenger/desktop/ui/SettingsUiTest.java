@@ -4,7 +4,6 @@ import dev.messenger.api.v1.GetUserRequest;
 import dev.messenger.api.v1.LoginRequest;
 import dev.messenger.api.v1.UsersServiceGrpc;
 import dev.messenger.client.BearerToken;
-import dev.messenger.server.testing.BackendExtension;
 import dev.messenger.server.testing.TestBackend;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -15,17 +14,9 @@ import javafx.scene.control.TextInputControl;
 import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
 import javafx.stage.Window;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
-import org.testfx.util.WaitForAsyncUtils;
 
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -33,20 +24,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The settings dialog of the real app against the real backend: devices, display name, password, deleting the account. */
-@ExtendWith(BackendExtension.class)
-@Timeout(value = 3, unit = TimeUnit.MINUTES)
-class SettingsUiTest {
+class SettingsUiTest extends UiTest {
     private static final String PASSWORD = "correct horse battery";
     private static final String NEW_PASSWORD = "a much longer passphrase";
-    private final FxRobot robot = new FxRobot();
-    @RegisterExtension
-    final Opened opened = new Opened(robot);
-
-    @BeforeAll
-    static void startToolkit() throws Exception {
-        FxToolkit.registerPrimaryStage();
-        WaitForAsyncUtils.autoCheckException = false;
-    }
 
     private ManagedChannel channel(TestBackend backend) {
         ManagedChannel channel = backend.newChannel();
