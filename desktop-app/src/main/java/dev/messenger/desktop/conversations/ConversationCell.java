@@ -59,6 +59,8 @@ public final class ConversationCell extends ListCell<ConversationItem> {
         if (unread > 0) {
             Label badge = new Label(unread > 99 ? "99+" : Integer.toString(unread));
             badge.getStyleClass().add("unread-badge");
+            // A long preview gives way, not the count.
+            badge.setMinWidth(Region.USE_PREF_SIZE);
             bottom.getChildren().add(badge);
         }
         VBox text = new VBox(2, top, bottom);

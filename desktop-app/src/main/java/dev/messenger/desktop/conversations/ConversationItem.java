@@ -10,7 +10,7 @@ import javafx.beans.property.SimpleObjectProperty;
 
 import java.util.Comparator;
 
-/** One row of the sidebar: a peer, the latest message and how many of theirs are unread. */
+/** One row of the sidebar: a peer, the latest message, how many of theirs are unread and up to which they were read. */
 public final class ConversationItem {
     /** Most recent activity first; a conversation just started (no message yet) on top. */
     public static final Comparator<ConversationItem> BY_ACTIVITY = Comparator.comparingLong(ConversationItem::activityKey).reversed();
@@ -18,11 +18,14 @@ public final class ConversationItem {
     private final User peer;
     private final ObjectProperty<Message> lastMessage = new SimpleObjectProperty<>();
     private final IntegerProperty unread = new SimpleIntegerProperty();
+    private final long lastReadId;
 
-    public ConversationItem(User peer, Message lastMessage, int unread) {
+    /** @param lastReadId the peer's messages up to this id were read when the list was loaded */
+    public ConversationItem(User peer, Message lastMessage, int unread, long lastReadId) {
         this.peer = peer;
         this.lastMessage.set(lastMessage);
         this.unread.set(unread);
+        this.lastReadId = lastReadId;
     }
 
     public User peer() {
@@ -39,6 +42,10 @@ public final class ConversationItem {
 
     public IntegerProperty unread() {
         return unread;
+    }
+
+    public long lastReadId() {
+        return lastReadId;
     }
 
     /** What a sorted list must watch to stay sorted. */

@@ -66,7 +66,7 @@ public final class MainView extends BorderPane {
             }
             ChatView view = chatViews.computeIfAbsent(chat.peer().getId(), id -> new ChatView(chat, clock));
             setCenter(view);
-            view.showNewest();
+            view.shown();
         });
         sceneProperty().addListener((obs, was, scene) -> {
             if (scene != null) {

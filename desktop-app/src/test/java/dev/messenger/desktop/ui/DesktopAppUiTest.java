@@ -2,7 +2,6 @@ package dev.messenger.desktop.ui;
 
 import dev.messenger.api.v1.MessagesServiceGrpc;
 import dev.messenger.api.v1.SendMessageRequest;
-import dev.messenger.server.MessengerServer;
 import dev.messenger.server.testing.BackendExtension;
 import dev.messenger.server.testing.TestBackend;
 import dev.messenger.server.testing.TestUser;
@@ -19,7 +18,6 @@ import org.testfx.api.FxToolkit;
 import org.testfx.util.WaitForAsyncUtils;
 
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -178,35 +176,6 @@ class DesktopAppUiTest {
             }
         }
         assertEquals(1, again.all(".message-text").size());
-    }
-
-    /** A server of the test's own on a fixed port (over the shared database and Kafka), to stop and start again. */
-    private static final class OwnServer implements AutoCloseable {
-        private final TestBackend backend;
-        private final int port = TestBackend.freePort();
-        private MessengerServer server;
-
-        OwnServer(TestBackend backend) {
-            this.backend = backend;
-            start();
-        }
-
-        String target() {
-            return "127.0.0.1:" + port;
-        }
-
-        void start() {
-            server = MessengerServer.start(backend.config(Map.of("server.port", Integer.toString(port))));
-        }
-
-        void stop() {
-            server.close();
-        }
-
-        @Override
-        public void close() {
-            server.close();
-        }
     }
 
     private static String userId(TestBackend backend, String username) throws Exception {
