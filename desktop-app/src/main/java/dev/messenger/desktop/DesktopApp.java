@@ -89,11 +89,7 @@ public final class DesktopApp {
         stage.getIcons().add(new Image(ICON));
         stage.focusedProperty().addListener((obs, was, focused) -> {
             if (main != null) {
-                if (focused) {
-                    main.windowFocusGained();
-                } else {
-                    main.windowFocused().set(false);
-                }
+                main.windowFocused().set(focused);
             }
         });
     }

@@ -2,12 +2,12 @@ package dev.messenger.desktop.chat;
 
 import atlantafx.base.theme.Styles;
 import dev.messenger.desktop.conversations.Avatar;
-import javafx.collections.ListChangeListener;
+import javafx.application.Platform;
+import javafx.beans.binding.Bindings;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
-import javafx.scene.control.ListView;
 import javafx.scene.control.TextArea;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyEvent;
@@ -15,6 +15,7 @@ import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
+import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 
 import java.time.Clock;
@@ -22,14 +23,17 @@ import java.time.Clock;
 /** The open conversation: header, the message list (virtualized) and the composer. Binds to a {@link ChatViewModel}. */
 public final class ChatView extends BorderPane {
     private final ChatViewModel model;
-    private final ListView<ChatItem> messages = new ListView<>();
+    private final MessageList messages;
+    private final Button newBelow = new Button();
     private final TextArea composer = new GrowingTextArea(2, 6);
 
     public ChatView(ChatViewModel model, Clock clock) {
         this.model = model;
+        this.messages = new MessageList(model, clock);
         getStyleClass().add("chat-view");
 
         Label name = new Label(model.peer().getDisplayName());
+        name.setId("chatTitle");
         name.getStyleClass().add(Styles.TITLE_4);
         Label handle = new Label("@" + model.peer().getUsername());
         handle.getStyleClass().add(Styles.TEXT_MUTED);
@@ -39,17 +43,27 @@ public final class ChatView extends BorderPane {
         header.getStyleClass().add("chat-header");
         setTop(header);
 
-        messages.setId("messages");
-        messages.setItems(model.items());
-        // The oldest row becoming visible means the user scrolled to the top: fetch the page before it.
-        messages.setCellFactory(list -> new MessageCell(clock, model::retry, model::loadOlder));
-        messages.setFocusTraversable(false);
-        messages.getStyleClass().addAll(Styles.DENSE, "message-list");
-        Label empty = new Label("No messages yet. Say hello!");
-        empty.getStyleClass().add(Styles.TEXT_MUTED);
-        messages.setPlaceholder(empty);
-        setCenter(messages);
-        followNewMessages();
+        newBelow.setId("newBelow");
+        newBelow.getStyleClass().addAll(Styles.ACCENT, Styles.ROUNDED, "new-below");
+        newBelow.textProperty().bind(Bindings.format("↓ %d new", model.newBelow()));
+        // Only while reading history: at the bottom new messages scroll into view themselves.
+        newBelow.visibleProperty().bind(model.newBelow().greaterThan(0).and(messages.atBottomProperty().not()));
+        newBelow.setOnAction(event -> messages.followNewest());
+        StackPane.setAlignment(newBelow, Pos.BOTTOM_RIGHT);
+        StackPane.setMargin(newBelow, new Insets(0, 28, 14, 0));
+        setCenter(new StackPane(messages, newBelow));
+
+        // A new "N new messages" line: the rows show it, and the conversation opens there.
+        model.unreadMarkerCount().addListener(obs -> messages.refresh());
+        model.unreadMarker().addListener((obs, was, marker) -> {
+            messages.refresh();
+            if (marker.longValue() != 0) {
+                messages.showAtTop(marker.longValue());
+            }
+        });
+        if (model.unreadMarker().get() != 0) {
+            messages.showAtTop(model.unreadMarker().get());
+        }
 
         composer.setId("composer");
         composer.setPromptText(model.peer().getDeleted()
@@ -69,7 +83,7 @@ public final class ChatView extends BorderPane {
         remaining.getStyleClass().addAll(Styles.TEXT_SMALL, "remaining");
         remaining.textProperty().bind(model.remaining().asString().concat(" left"));
         remaining.visibleProperty().bind(model.remaining().lessThan(500));
-        remaining.styleProperty().bind(javafx.beans.binding.Bindings.when(model.remaining().lessThan(0))
+        remaining.styleProperty().bind(Bindings.when(model.remaining().lessThan(0))
                 .then("-fx-text-fill: -color-danger-fg;").otherwise(""));
         Label problem = new Label();
         problem.textProperty().bind(model.problem());
@@ -98,34 +112,16 @@ public final class ChatView extends BorderPane {
     }
 
     private void sendDraft() {
+        if (model.canSend().get()) {
+            // Like any chat: what you send is shown, also when you were reading further up.
+            messages.followNewest();
+        }
         model.send();
         composer.requestFocus();
     }
 
-    /**
-     * Called when the view is shown again: jumps to the newest message (some may have arrived while
-     * it was hidden) and puts the focus in the composer once laid out.
-     */
-    public void showNewest() {
-        if (!model.items().isEmpty()) {
-            messages.scrollTo(model.items().size() - 1);
-        }
-        javafx.application.Platform.runLater(composer::requestFocus);
-    }
-
-    /** Scrolls to a message that arrives at the end; keeps the place when older ones are added on top. */
-    private void followNewMessages() {
-        model.items().addListener((ListChangeListener<ChatItem>) change -> {
-            while (change.next()) {
-                if (change.wasReplaced() || !change.wasAdded()) {
-                    continue;
-                }
-                if (change.getFrom() == 0 && change.getTo() < model.items().size()) {
-                    messages.scrollTo(change.getTo());
-                } else {
-                    messages.scrollTo(model.items().size() - 1);
-                }
-            }
-        });
+    /** Called when the view is shown (again): the conversation stays where it was; the focus goes to the composer once laid out. */
+    public void shown() {
+        Platform.runLater(composer::requestFocus);
     }
 }

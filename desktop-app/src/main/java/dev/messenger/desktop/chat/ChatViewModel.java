@@ -5,10 +5,15 @@ import dev.messenger.api.v1.Message;
 import dev.messenger.api.v1.User;
 import dev.messenger.desktop.connection.ApiErrors;
 import dev.messenger.desktop.connection.MessengerApi;
+import javafx.beans.InvalidationListener;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
 import javafx.beans.binding.IntegerBinding;
 import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.ReadOnlyIntegerProperty;
+import javafx.beans.property.ReadOnlyIntegerWrapper;
+import javafx.beans.property.ReadOnlyLongProperty;
+import javafx.beans.property.ReadOnlyLongWrapper;
 import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
@@ -24,12 +29,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executor;
-import java.util.function.Consumer;
 
 /**
  * One open conversation: its history (oldest first, older pages loaded on demand), the composer,
  * and sends that stay pending until the server has them (kept in the {@link Outbox}, so they
  * survive a restart, and retried with the same client message id so a retry never duplicates).
+ * The peer's messages count as read once the view has shown them while the user was looking (the
+ * window focused, this conversation open), not when the conversation opens.
  * State changes only on the UI thread.
  */
 public final class ChatViewModel {
@@ -43,7 +49,6 @@ public final class ChatViewModel {
     private final Executor io;
     private final Executor ui;
     private final Clock clock;
-    private final Consumer<Long> onRead;
     private final ObservableList<ChatItem> items = FXCollections.observableArrayList();
     private final Set<Long> shownIds = new HashSet<>();
     private final BooleanProperty hasOlder = new SimpleBooleanProperty(false);
@@ -52,11 +57,26 @@ public final class ChatViewModel {
     private final StringProperty problem = new SimpleStringProperty("");
     private final IntegerBinding remaining;
     private final BooleanBinding canSend;
+    private final BooleanProperty looking = new SimpleBooleanProperty(false);
+    private final ReadOnlyIntegerWrapper unread = new ReadOnlyIntegerWrapper(this, "unread");
+    private final ReadOnlyIntegerWrapper newBelow = new ReadOnlyIntegerWrapper(this, "newBelow");
+    private final ReadOnlyLongWrapper unreadMarker = new ReadOnlyLongWrapper(this, "unreadMarker");
+    private final ReadOnlyIntegerWrapper unreadMarkerCount = new ReadOnlyIntegerWrapper(this, "unreadMarkerCount");
+    private final int unreadAtStart;
+    /** The peer's messages up to this id are read. */
+    private long readUpTo;
+    /** The newest message the user has had in view (or had read before): those after it are new. */
+    private long seenUpTo;
+    /** The newest message whose end the view shows now. */
+    private long shownNow;
     private boolean opened;
 
-    /** @param onRead told the id up to which this conversation was marked read */
+    /**
+     * @param lastReadId  the peer's messages up to this id were read (in an earlier run or on another device)
+     * @param unreadCount how many of the peer's messages are unread: the history is loaded back to the first of them
+     */
     public ChatViewModel(User me, User peer, MessengerApi api, Outbox outbox, Executor io, Executor ui, Clock clock,
-                         Consumer<Long> onRead) {
+                         long lastReadId, int unreadCount) {
         this.me = me;
         this.peer = peer;
         this.api = api;
@@ -64,7 +84,15 @@ public final class ChatViewModel {
         this.io = io;
         this.ui = ui;
         this.clock = clock;
-        this.onRead = onRead;
+        this.readUpTo = lastReadId;
+        this.seenUpTo = lastReadId;
+        this.unreadAtStart = unreadCount;
+        items.addListener((InvalidationListener) obs -> count());
+        looking.addListener((obs, was, now) -> {
+            if (now) {
+                markRead(shownNow);
+            }
+        });
         remaining = Bindings.createIntegerBinding(() -> MAX_TEXT - draft.get().codePointCount(0, draft.get().length()), draft);
         // A deleted account receives nothing: its history stays readable, the composer is off.
         canSend = Bindings.createBooleanBinding(() -> !peer.getDeleted() && !draft.get().isBlank() && remaining.get() >= 0,
@@ -103,22 +131,57 @@ public final class ChatViewModel {
         return canSend;
     }
 
-    /** Loads the newest page the first time, and marks the conversation read. */
+    /** Whether the user can see this conversation (window focused, conversation open): what it shows is read. */
+    public BooleanProperty looking() {
+        return looking;
+    }
+
+    /** How many of the peer's messages are unread. */
+    public ReadOnlyIntegerProperty unread() {
+        return unread.getReadOnlyProperty();
+    }
+
+    /** How many of the peer's messages arrived after the newest one the user has had in view. */
+    public ReadOnlyIntegerProperty newBelow() {
+        return newBelow.getReadOnlyProperty();
+    }
+
+    /** The first unread message when the conversation was opened, shown under an "N new messages" line; 0: none. */
+    public ReadOnlyLongProperty unreadMarker() {
+        return unreadMarker.getReadOnlyProperty();
+    }
+
+    /** The N of that line. */
+    public ReadOnlyIntegerProperty unreadMarkerCount() {
+        return unreadMarkerCount.getReadOnlyProperty();
+    }
+
+    /**
+     * Opens the conversation; the first time loads the history back to the first unread message and
+     * puts the "N new messages" line above it. (Opened again, the conversation is where the user left it.)
+     */
     public void open() {
         if (opened) {
-            markReadUpToNewest();
             return;
         }
         opened = true;
         loadingOlder.set(true);
+        long lastRead = readUpTo;
         io.execute(() -> {
             try {
+                List<Message> newestFirst = new ArrayList<>();
                 GetHistoryResponse page = api.history(peer.getId(), 0, PAGE);
+                newestFirst.addAll(page.getMessagesList());
+                while (page.getHasMore() && !page.getMessagesList().isEmpty() && unreadIn(newestFirst, lastRead) < unreadAtStart) {
+                    page = api.history(peer.getId(), newestFirst.getLast().getId(), PAGE);
+                    newestFirst.addAll(page.getMessagesList());
+                }
+                boolean hasMore = page.getHasMore();
                 List<Outbox.Entry> waiting = outbox.waiting(peer.getId());
                 ui.execute(() -> {
-                    addOlder(page);
+                    addOlder(newestFirst, hasMore);
                     addWaiting(waiting);
-                    markReadUpToNewest();
+                    placeUnreadMarker();
                 });
             } catch (RuntimeException e) {
                 String message = ApiErrors.describe(e, api.serverAddress());
@@ -140,7 +203,7 @@ public final class ChatViewModel {
         io.execute(() -> {
             try {
                 GetHistoryResponse page = api.history(peer.getId(), oldest, PAGE);
-                ui.execute(() -> addOlder(page));
+                ui.execute(() -> addOlder(page.getMessagesList(), page.getHasMore()));
             } catch (RuntimeException e) {
                 String message = ApiErrors.describe(e, api.serverAddress());
                 ui.execute(() -> {
@@ -151,15 +214,19 @@ public final class ChatViewModel {
         });
     }
 
-    private void addOlder(GetHistoryResponse page) {
+    private long unreadIn(List<Message> messages, long lastRead) {
+        return messages.stream().filter(message -> !message.getSenderId().equals(me.getId()) && message.getId() > lastRead).count();
+    }
+
+    private void addOlder(List<Message> newestFirst, boolean more) {
         List<ChatItem> older = new ArrayList<>();
-        for (Message message : page.getMessagesList().reversed()) {
+        for (Message message : newestFirst.reversed()) {
             if (shownIds.add(message.getId())) {
                 older.add(fromServer(message));
             }
         }
         items.addAll(0, older);
-        hasOlder.set(page.getHasMore());
+        hasOlder.set(more);
         loadingOlder.set(false);
     }
 
@@ -243,20 +310,54 @@ public final class ChatViewModel {
         }
     }
 
-    /** Marks everything shown as read (the user is looking at it). */
-    public void markReadUpToNewest() {
-        long newest = items.stream().filter(item -> item.id() > 0 && !item.mine()).mapToLong(ChatItem::id).max().orElse(0);
-        if (newest == 0) {
+    /**
+     * The view tells the newest message whose end it shows (0: none); while the user is looking,
+     * the peer's messages up to it are read.
+     */
+    public void shown(long newestShownId) {
+        shownNow = newestShownId;
+        if (newestShownId > seenUpTo) {
+            seenUpTo = newestShownId;
+            count();
+        }
+        if (looking.get()) {
+            markRead(newestShownId);
+        }
+    }
+
+    private void markRead(long upTo) {
+        if (upTo <= readUpTo) {
             return;
         }
-        onRead.accept(newest);
+        boolean theirs = items.stream().anyMatch(item -> isUnread(item) && item.id() <= upTo);
+        readUpTo = upTo;
+        count();
+        if (!theirs) {
+            return;
+        }
         io.execute(() -> {
             try {
-                api.markRead(peer.getId(), newest);
+                api.markRead(peer.getId(), upTo);
             } catch (RuntimeException e) {
                 // The badge is already cleared here; the server catches up at the next read mark.
             }
         });
+    }
+
+    /** Puts the "N new messages" line above the first unread message, if there is one. */
+    private void placeUnreadMarker() {
+        List<ChatItem> unreadItems = items.stream().filter(this::isUnread).toList();
+        unreadMarkerCount.set(unreadItems.size());
+        unreadMarker.set(unreadItems.isEmpty() ? 0 : unreadItems.getFirst().id());
+    }
+
+    private boolean isUnread(ChatItem item) {
+        return !item.mine() && item.id() > readUpTo;
+    }
+
+    private void count() {
+        unread.set((int) items.stream().filter(this::isUnread).count());
+        newBelow.set((int) items.stream().filter(item -> !item.mine() && item.id() > seenUpTo).count());
     }
 
     private ChatItem fromServer(Message message) {

@@ -2,85 +2,122 @@ package dev.messenger.desktop.chat;
 
 import dev.messenger.desktop.conversations.TimeFormat;
 import javafx.geometry.Pos;
+import javafx.scene.Node;
 import javafx.scene.control.Hyperlink;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
-import javafx.scene.control.ListView;
 import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 
 import java.time.Clock;
 import java.time.LocalDate;
-import java.util.function.Consumer;
 
-/** A chat bubble (own messages right, the peer's left), with a day separator above the first message of a day. */
+/**
+ * A chat bubble (own messages right, the peer's left), with a day separator above the first message
+ * of a day and the "N new messages" line above the first unread one. The nodes are made once per
+ * cell: the list also uses cells to measure rows it does not show, which must be cheap.
+ */
 final class MessageCell extends ListCell<ChatItem> {
     private final Clock clock;
-    private final Consumer<ChatItem> retry;
-    private final Runnable firstRowShown;
+    private final ChatViewModel model;
+    private final Label day = new Label();
+    private final HBox dayRow = new HBox(day);
+    private final Label unread = new Label();
+    private final HBox unreadRow = new HBox(unread);
+    private final Label text = new Label();
+    private final Label meta = new Label();
+    private final Label problem = new Label();
+    private final Hyperlink retry = new Hyperlink("Retry");
+    private final VBox bubble = new VBox(2, text, meta, problem, retry);
+    private final BubbleRow row = new BubbleRow(bubble);
+    private final VBox content = new VBox(4, dayRow, unreadRow, row);
 
-    MessageCell(Clock clock, Consumer<ChatItem> retry, Runnable firstRowShown) {
+    MessageCell(Clock clock, ChatViewModel model) {
         this.clock = clock;
-        this.retry = retry;
-        this.firstRowShown = firstRowShown;
+        this.model = model;
         getStyleClass().add("message-cell");
+        day.getStyleClass().add("day-separator");
+        dayRow.setAlignment(Pos.CENTER);
+        unreadRow.getStyleClass().add("unread-row");
+        unread.getStyleClass().add("unread-separator");
+        unread.setMaxWidth(Double.MAX_VALUE);
+        HBox.setHgrow(unread, Priority.ALWAYS);
+        text.getStyleClass().add("message-text");
+        text.setWrapText(true);
+        // Without this a wrapping label is cut to one line with an ellipsis.
+        text.setMinHeight(Region.USE_PREF_SIZE);
+        meta.getStyleClass().add("message-meta");
+        problem.getStyleClass().add("message-problem");
+        problem.setWrapText(true);
+        problem.setMinHeight(Region.USE_PREF_SIZE);
+        retry.setOnAction(event -> model.retry(getItem()));
+        // Let the list decide the width: a long message wraps instead of widening the rows past the list.
+        setPrefWidth(0);
     }
 
     @Override
     protected void updateItem(ChatItem item, boolean empty) {
         super.updateItem(item, empty);
+        setText(null);
         if (empty || item == null) {
             setGraphic(null);
-            setText(null);
+            setAccessibleText(null);
             return;
         }
-        Label text = new Label(item.text());
-        text.setWrapText(true);
-        text.getStyleClass().add("message-text");
-        ListView<ChatItem> list = getListView();
-        text.maxWidthProperty().bind(list.widthProperty().multiply(0.68));
-        // Without this a wrapping label in a list cell is cut to one line with an ellipsis.
-        text.setMinHeight(Region.USE_PREF_SIZE);
-
-        String footer = TimeFormat.time(item.sentAt(), clock) + switch (item.state()) {
+        text.setText(item.text());
+        meta.setText(TimeFormat.time(item.sentAt(), clock) + switch (item.state()) {
             case SENT -> "";
             case PENDING -> "  · sending…";
             case FAILED -> "  · not sent";
-        };
-        Label meta = new Label(footer);
-        meta.getStyleClass().add("message-meta");
-        VBox bubble = new VBox(2, text, meta);
-        bubble.getStyleClass().addAll("bubble", item.mine() ? "bubble-mine" : "bubble-theirs");
+        });
+        bubble.getStyleClass().setAll("bubble", item.mine() ? "bubble-mine" : "bubble-theirs");
         if (item.state() == ChatItem.State.PENDING) {
             bubble.getStyleClass().add("bubble-pending");
         }
-        if (item.state() == ChatItem.State.FAILED) {
-            Hyperlink again = new Hyperlink("Retry");
-            again.setOnAction(event -> retry.accept(item));
-            Label why = new Label(item.problem());
-            why.getStyleClass().add("message-problem");
-            why.setWrapText(true);
-            bubble.getChildren().addAll(why, again);
-        }
-        HBox row = new HBox(bubble);
-        row.setAlignment(item.mine() ? Pos.CENTER_RIGHT : Pos.CENTER_LEFT);
+        problem.setText(item.problem());
+        show(problem, item.state() == ChatItem.State.FAILED);
+        show(retry, item.state() == ChatItem.State.FAILED);
+        row.setMine(item.mine());
 
-        VBox cell = new VBox(4);
-        if (startsNewDay(item)) {
-            Label day = new Label(TimeFormat.day(TimeFormat.localDay(item.sentAt(), clock), clock));
-            day.getStyleClass().add("day-separator");
-            HBox dayRow = new HBox(day);
-            dayRow.setAlignment(Pos.CENTER);
-            cell.getChildren().add(dayRow);
+        boolean newDay = startsNewDay(item);
+        if (newDay) {
+            day.setText(TimeFormat.day(TimeFormat.localDay(item.sentAt(), clock), clock));
         }
-        cell.getChildren().add(row);
-        setText(null);
-        setGraphic(cell);
+        show(dayRow, newDay);
+        boolean firstUnread = item.id() != 0 && item.id() == model.unreadMarker().get();
+        if (firstUnread) {
+            int count = model.unreadMarkerCount().get();
+            unread.setText(count == 1 ? "1 new message" : count + " new messages");
+        }
+        show(unreadRow, firstUnread);
+        setGraphic(content);
         setAccessibleText((item.mine() ? "You: " : "") + item.text());
-        if (getIndex() == 0) {
-            firstRowShown.run();
+    }
+
+    /**
+     * As tall as the content is at the width the list gives the row. (The cell's skin asks its
+     * graphic for a height without a width, which for wrapped text is one line per paragraph.)
+     */
+    @Override
+    protected double computePrefHeight(double width) {
+        Node graphic = getGraphic();
+        if (graphic == null) {
+            return super.computePrefHeight(width);
         }
+        double inside = width < 0 ? width : width - snappedLeftInset() - snappedRightInset();
+        return snappedTopInset() + graphic.prefHeight(inside) + snappedBottomInset();
+    }
+
+    @Override
+    protected double computeMinHeight(double width) {
+        return computePrefHeight(width);
+    }
+
+    private static void show(Node node, boolean shown) {
+        node.setVisible(shown);
+        node.setManaged(shown);
     }
 
     private boolean startsNewDay(ChatItem item) {

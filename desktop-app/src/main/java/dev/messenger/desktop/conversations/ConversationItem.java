@@ -12,7 +12,10 @@ import javafx.beans.property.StringProperty;
 
 import java.util.Comparator;
 
-/** One row of the sidebar: a peer, the latest message, how many of theirs are unread, and what is typed but not sent. */
+/**
+ * One row of the sidebar: a peer, the latest message, how many of theirs are unread and up to which
+ * they were read, and what is typed but not sent.
+ */
 public final class ConversationItem {
     /** Most recent activity first; a conversation just started (no message yet) on top. */
     public static final Comparator<ConversationItem> BY_ACTIVITY = Comparator.comparingLong(ConversationItem::activityKey).reversed();
@@ -21,11 +24,14 @@ public final class ConversationItem {
     private final ObjectProperty<Message> lastMessage = new SimpleObjectProperty<>();
     private final IntegerProperty unread = new SimpleIntegerProperty();
     private final StringProperty draft = new SimpleStringProperty("");
+    private final long lastReadId;
 
-    public ConversationItem(User peer, Message lastMessage, int unread) {
+    /** @param lastReadId the peer's messages up to this id were read when the list was loaded */
+    public ConversationItem(User peer, Message lastMessage, int unread, long lastReadId) {
         this.peer = peer;
         this.lastMessage.set(lastMessage);
         this.unread.set(unread);
+        this.lastReadId = lastReadId;
     }
 
     public User peer() {
@@ -50,6 +56,10 @@ public final class ConversationItem {
      */
     public StringProperty draft() {
         return draft;
+    }
+
+    public long lastReadId() {
+        return lastReadId;
     }
 
     /** What a list of these must watch: the sort keys, and all the row shows. */

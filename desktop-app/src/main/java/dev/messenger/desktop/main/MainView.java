@@ -72,7 +72,7 @@ public final class MainView extends BorderPane {
             }
             ChatView view = chatViews.computeIfAbsent(chat.peer().getId(), id -> new ChatView(chat, clock));
             setCenter(view);
-            view.showNewest();
+            view.shown();
         });
         // On the scene, so they work wherever the focus is; removed with this view (signing out keeps the scene).
         KeyCodeCombination findPeople = new KeyCodeCombination(KeyCode.K, KeyCombination.SHORTCUT_DOWN);

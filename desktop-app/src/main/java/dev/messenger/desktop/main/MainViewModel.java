@@ -169,7 +169,7 @@ public final class MainViewModel {
                 ui.execute(() -> {
                     for (Conversation conversation : list.getConversationsList()) {
                         conversations.add(new ConversationItem(conversation.getPeer(), conversation.getLastMessage(),
-                                (int) Math.min(Integer.MAX_VALUE, conversation.getUnreadCount())));
+                                (int) Math.min(Integer.MAX_VALUE, conversation.getUnreadCount()), conversation.getLastReadMessageId()));
                     }
                     lastSeq = list.getFeedSeq();
                     feed = api.subscribe(list.getFeedSeq(), feedListener());
@@ -253,25 +253,21 @@ public final class MainViewModel {
         ConversationItem item = find(peerId).orElse(null);
         boolean unknownPeer = item == null;
         if (unknownPeer) {
-            item = new ConversationItem(placeholderPeer(peerId), message, 0);
+            item = new ConversationItem(placeholderPeer(peerId), message, 0, 0);
             conversations.add(item);
         } else if (item.lastMessage().get() == null || item.lastMessage().get().getId() < message.getId()) {
             item.lastMessage().set(message);
         }
         ChatViewModel chat = chats.get(peerId);
         if (chat != null) {
+            // A conversation opened in this run counts its unread messages itself (read once shown): the badge follows it.
             chat.onMessage(message);
+        } else if (!mine) {
+            item.unread().set(item.unread().get() + 1);
         }
-        if (!mine) {
-            boolean looking = item == selected.get() && windowFocused.get();
-            if (looking && chat != null) {
-                chat.markReadUpToNewest();
-            } else {
-                item.unread().set(item.unread().get() + 1);
-                if (!unknownPeer) {
-                    notifier.accept(Notification.of(item.peer(), message.getText()));
-                }
-            }
+        boolean looking = item == selected.get() && windowFocused.get();
+        if (!mine && !looking && !unknownPeer) {
+            notifier.accept(Notification.of(item.peer(), message.getText()));
         }
         if (unknownPeer) {
             fetchPeer(item, mine ? null : message.getText());
@@ -305,7 +301,8 @@ public final class MainViewModel {
         if (index < 0) {
             return;
         }
-        ConversationItem real = new ConversationItem(peer, placeholder.lastMessage().get(), placeholder.unread().get());
+        ConversationItem real = new ConversationItem(peer, placeholder.lastMessage().get(), placeholder.unread().get(),
+                placeholder.lastReadId());
         real.draft().set(placeholder.draft().get());
         boolean wasSelected = selected.get() == placeholder;
         conversations.set(index, real);
@@ -321,7 +318,7 @@ public final class MainViewModel {
     /** Opens the conversation with this user, starting it if there is none yet (e.g. from search). */
     public void openConversationWith(User peer) {
         ConversationItem item = find(peer.getId()).orElseGet(() -> {
-            ConversationItem started = new ConversationItem(peer, null, 0);
+            ConversationItem started = new ConversationItem(peer, null, 0, 0);
             conversations.add(started);
             return started;
         });
@@ -344,12 +341,11 @@ public final class MainViewModel {
             openChat.set(null);
             return;
         }
-        ChatViewModel chat = chats.computeIfAbsent(item.peerId(), peerId -> new ChatViewModel(me(), item.peer(), api, outbox, io, ui, clock,
-                readUpTo -> find(peerId).ifPresent(conversation -> conversation.unread().set(0))));
+        ChatViewModel chat = chats.computeIfAbsent(item.peerId(), peerId -> newChat(item));
         // The composer shows what was typed; the list, only for the conversations that are not open.
         item.draft().set("");
-        openChat.set(chat);
         chat.open();
+        openChat.set(chat);
     }
 
     private void leave(ConversationItem item) {
@@ -359,13 +355,11 @@ public final class MainViewModel {
         }
     }
 
-    /** The window came to the front: what is open counts as read. */
-    public void windowFocusGained() {
-        windowFocused.set(true);
-        ChatViewModel chat = openChat.get();
-        if (chat != null) {
-            chat.markReadUpToNewest();
-        }
+    private ChatViewModel newChat(ConversationItem item) {
+        ChatViewModel chat = new ChatViewModel(me(), item.peer(), api, outbox, io, ui, clock, item.lastReadId(), item.unread().get());
+        chat.looking().bind(windowFocused.and(openChat.isEqualTo(chat)));
+        chat.unread().addListener((obs, was, now) -> find(item.peerId()).ifPresent(conversation -> conversation.unread().set(now.intValue())));
+        return chat;
     }
 
     private void search(String query) {

@@ -24,12 +24,17 @@ class ChatViewModelTest {
     private final User me = FakeApi.user("me", "me");
     private final User peer = FakeApi.user("peer", "peer");
     private final FakeApi api = new FakeApi(me);
-    private final List<Long> readMarks = new ArrayList<>();
     private final Preferences outboxNode = Preferences.userRoot().node("dev/messenger/desktop-tests/" + UUID.randomUUID());
     private final ChatViewModel chat = chat(new Outbox(outboxNode, api, Runnable::run), Runnable::run);
 
     private ChatViewModel chat(Outbox outbox, Executor io) {
-        return new ChatViewModel(me, peer, api, outbox, io, Runnable::run, Clock.systemUTC(), readMarks::add);
+        return new ChatViewModel(me, peer, api, outbox, io, Runnable::run, Clock.systemUTC(), 0, 0);
+    }
+
+    /** A conversation read up to {@code lastReadId}, with {@code unread} of the peer's messages after it. */
+    private ChatViewModel chat(long lastReadId, int unread) {
+        return new ChatViewModel(me, peer, api, new Outbox(outboxNode, api, Runnable::run), Runnable::run, Runnable::run,
+                Clock.systemUTC(), lastReadId, unread);
     }
 
     @AfterEach
@@ -63,13 +68,83 @@ class ChatViewModelTest {
     }
 
     @Test
-    void openingMarksTheNewestIncomingMessageRead() {
-        api.store("peer", "me", "hello", "");
-        Message newest = api.store("peer", "me", "are you there?", "");
-        api.store("me", "peer", "yes", "c1");
+    void thePeersMessagesAreReadOnceShownWhileTheUserLooksNotWhenOpened() {
+        api.store("peer", "me", "one", "");
+        Message second = api.store("peer", "me", "two", "");
+        api.store("me", "peer", "mine", "c1");
+        Message third = api.store("peer", "me", "three", "");
+        ChatViewModel chat = chat(0, 3);
+        chat.looking().set(true);
         chat.open();
-        assertEquals(List.of(newest.getId()), readMarks);
-        assertEquals(List.of(newest.getId()), api.markedRead);
+        assertEquals(List.of(), api.markedRead, "opening reads nothing");
+        assertEquals(3, chat.unread().get());
+
+        chat.shown(second.getId());
+        assertEquals(List.of(second.getId()), api.markedRead);
+        assertEquals(1, chat.unread().get());
+
+        chat.looking().set(false);
+        chat.shown(third.getId());
+        assertEquals(List.of(second.getId()), api.markedRead, "on screen, but the user is not looking");
+        assertEquals(1, chat.unread().get());
+        chat.looking().set(true);
+        assertEquals(List.of(second.getId(), third.getId()), api.markedRead, "read when the user looks again");
+        assertEquals(0, chat.unread().get());
+
+        chat.shown(third.getId());
+        assertEquals(2, api.markedRead.size(), "read once");
+    }
+
+    @Test
+    void theNewMessagesLineIsAboveTheFirstUnreadMessageEvenPagesBack() {
+        List<Message> all = new ArrayList<>();
+        for (int i = 1; i <= 120; i++) {
+            all.add(i % 3 == 0 ? api.store("me", "peer", "m" + i, "c" + i) : api.store("peer", "me", "m" + i, ""));
+        }
+        // Read up to m30: the peer's 60 messages from m31 on are unread, more than the newest page holds.
+        ChatViewModel chat = chat(all.get(29).getId(), 60);
+        chat.open();
+        assertEquals(all.get(30).getId(), chat.unreadMarker().get(), "above m31");
+        assertEquals(60, chat.unreadMarkerCount().get());
+        assertEquals("m21", chat.items().getFirst().text(), "paged back to it (pages of " + ChatViewModel.PAGE + ")");
+        assertTrue(chat.hasOlder().get());
+
+        chat.looking().set(true);
+        chat.shown(all.getLast().getId());
+        chat.open();
+        assertEquals(all.get(30).getId(), chat.unreadMarker().get(), "opened again, the line stays where it was");
+    }
+
+    @Test
+    void withNothingUnreadThereIsNoNewMessagesLine() {
+        api.store("peer", "me", "hello", "");
+        Message last = api.store("me", "peer", "hi", "c1");
+        ChatViewModel chat = chat(last.getId(), 0);
+        chat.open();
+        assertEquals(0, chat.unreadMarker().get());
+        assertEquals(0, chat.newBelow().get());
+    }
+
+    @Test
+    void newBelowCountsThePeersMessagesThatArrivedAfterTheNewestShown() {
+        Message read = api.store("peer", "me", "read before", "");
+        ChatViewModel chat = chat(read.getId(), 0);
+        chat.open();
+        chat.shown(read.getId());
+        Message first = api.store("peer", "me", "first new", "");
+        chat.onMessage(first);
+        chat.onMessage(api.store("me", "peer", "mine", "c2"));
+        Message second = api.store("peer", "me", "second new", "");
+        chat.onMessage(second);
+        assertEquals(2, chat.newBelow().get(), "the peer's, not mine");
+
+        chat.shown(read.getId());
+        assertEquals(2, chat.newBelow().get(), "scrolling further up sees nothing new");
+        chat.shown(first.getId());
+        assertEquals(1, chat.newBelow().get());
+        chat.shown(second.getId());
+        assertEquals(0, chat.newBelow().get());
+        assertEquals(2, chat.unread().get(), "seen, but the user was not looking: still unread");
     }
 
     @Test
@@ -88,7 +163,7 @@ class ChatViewModelTest {
         api.store("peer", "me", "goodbye", "");
         User deleted = peer.toBuilder().setDeleted(true).setDisplayName("Deleted account").build();
         ChatViewModel withDeleted = new ChatViewModel(me, deleted, api, new Outbox(outboxNode, api, Runnable::run), Runnable::run,
-                Runnable::run, Clock.systemUTC(), readMarks::add);
+                Runnable::run, Clock.systemUTC(), 0, 0);
         withDeleted.open();
         assertEquals(List.of("goodbye"), withDeleted.items().stream().map(ChatItem::text).toList());
         withDeleted.draft().set("are you there?");

@@ -4,6 +4,7 @@ import dev.messenger.api.v1.FeedMessage;
 import dev.messenger.api.v1.Message;
 import dev.messenger.api.v1.User;
 import dev.messenger.desktop.FakeApi;
+import dev.messenger.desktop.chat.ChatViewModel;
 import dev.messenger.desktop.chat.Outbox;
 import dev.messenger.desktop.connection.ConnectionStatus;
 import dev.messenger.desktop.connection.ServerAddress;
@@ -86,32 +87,58 @@ class MainViewModelTest {
     }
 
     @Test
-    void aMessageInTheOpenFocusedConversationIsReadAtOnceWithoutAPopup() {
-        deliver(api.store("alice", "me", "first", ""));
+    void aMessageInTheOpenFocusedConversationIsReadOnceShownAndNeverPopsUp() {
+        Message first = api.store("alice", "me", "first", "");
+        deliver(first);
         main.openConversation("alice");
-        assertEquals(0, main.totalUnread().get(), "opening reads it");
+        assertEquals(1, main.totalUnread().get(), "opening alone reads nothing");
+        ChatViewModel chat = main.openChat().get();
+        chat.shown(first.getId());
+        assertEquals(0, main.totalUnread().get());
         popups.clear();
 
         Message next = api.store("alice", "me", "second", "");
         deliver(next);
-        assertEquals(0, main.totalUnread().get());
         assertTrue(popups.isEmpty());
+        assertEquals("second", chat.items().getLast().text());
+        assertEquals(1, main.totalUnread().get(), "unread until shown (the user may be reading further up)");
+        chat.shown(next.getId());
+        assertEquals(0, main.totalUnread().get());
         assertEquals(next.getId(), api.markedRead.getLast());
-        assertEquals("second", main.openChat().get().items().getLast().text());
     }
 
     @Test
     void anUnfocusedWindowStillGetsPopupsAndBadges() {
-        deliver(api.store("alice", "me", "first", ""));
+        Message first = api.store("alice", "me", "first", "");
+        deliver(first);
         main.openConversation("alice");
+        ChatViewModel chat = main.openChat().get();
+        chat.shown(first.getId());
         popups.clear();
         main.windowFocused().set(false);
-        deliver(api.store("alice", "me", "while away", ""));
+        Message away = api.store("alice", "me", "while away", "");
+        deliver(away);
         assertEquals(1, main.totalUnread().get());
         assertEquals(1, popups.size());
+        chat.shown(away.getId());
+        assertEquals(1, main.totalUnread().get(), "on screen, but the window is not in front");
 
-        main.windowFocusGained();
+        main.windowFocused().set(true);
         assertEquals(0, main.totalUnread().get());
+    }
+
+    @Test
+    void theBadgeCountsWhatIsNotShownYetInAConversationSwitchedAway() {
+        Message first = api.store("alice", "me", "first", "");
+        deliver(first);
+        deliver(api.store("bob", "me", "hi", ""));
+        main.openConversation("alice");
+        ChatViewModel alicesChat = main.openChat().get();
+        main.openConversation("bob");
+        alicesChat.shown(first.getId());
+        assertEquals(2, main.totalUnread().get(), "Alice's conversation is not open any more");
+        main.openConversation("alice");
+        assertEquals(1, main.totalUnread().get(), "open again, what it shows is read");
     }
 
     @Test

@@ -1,15 +1,30 @@
 package dev.messenger.desktop.ui;
 
+import dev.messenger.api.v1.User;
 import dev.messenger.desktop.DesktopApp;
+import dev.messenger.desktop.chat.ChatItem;
+import dev.messenger.desktop.connection.ServerAddress;
+import dev.messenger.desktop.connection.ServerEndpoint;
+import dev.messenger.desktop.session.Session;
 import dev.messenger.desktop.session.SessionStore;
 import dev.messenger.desktop.session.TokenFile;
+import dev.messenger.server.testing.TestUser;
+import javafx.event.Event;
+import javafx.geometry.Bounds;
+import javafx.scene.Node;
+import javafx.scene.control.Labeled;
+import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
+import javafx.scene.input.ScrollEvent;
 import javafx.stage.Stage;
 import org.testfx.api.FxRobot;
 import org.testfx.util.WaitForAsyncUtils;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.prefs.BackingStoreException;
@@ -36,6 +51,18 @@ final class AppWindow extends StageDriver implements AutoCloseable {
         Preferences preferences = Preferences.userRoot().node("dev/messenger/desktop-tests/" + UUID.randomUUID());
         Path dir = Files.createTempDirectory("messenger-ui-test-");
         return open(robot, title, preferences, new TokenFile(dir.resolve("config").resolve("session")), true);
+    }
+
+    /**
+     * Opens a window that signs straight in, as after a restart: the session of a user signed in
+     * over gRPC is remembered (quicker than typing on the connect screen).
+     */
+    static AppWindow signedIn(FxRobot robot, String title, String server, TestUser user) throws Exception {
+        Preferences preferences = Preferences.userRoot().node("dev/messenger/desktop-tests/" + UUID.randomUUID());
+        TokenFile tokenFile = new TokenFile(Files.createTempDirectory("messenger-ui-test-").resolve("config").resolve("session"));
+        User me = User.newBuilder().setId(user.id().toString()).setUsername(user.username()).build();
+        new SessionStore(preferences, tokenFile).remember(new Session(ServerEndpoint.of(ServerAddress.parse(server, true)), user.token(), me));
+        return open(robot, title, preferences, tokenFile, true);
     }
 
     /**
@@ -90,6 +117,93 @@ final class AppWindow extends StageDriver implements AutoCloseable {
         waitUntil(username + " is found", () -> ((ListView<?>) node("#searchResults")).getItems().size() == 1);
         click("#searchResults .list-cell");
         waitUntil("the conversation opens", () -> hasNode("#composer"));
+    }
+
+    /**
+     * A message's row as the message list shows it: its index in the conversation (oldest first),
+     * the "N new messages" line above it if any, and its top and bottom edge measured from the top
+     * of the list's viewport.
+     */
+    record Row(int index, String text, String unreadLine, double top, double bottom, double viewportHeight) {
+        boolean wholeInView() {
+            return top >= -0.5 && bottom <= viewportHeight + 0.5;
+        }
+    }
+
+    /** The rows of the open conversation that are at least partly in view, top to bottom. */
+    List<Row> rowsInView() {
+        try {
+            return WaitForAsyncUtils.asyncFx(() -> {
+                ListView<?> list = node("#messages");
+                Node viewport = list.lookup(".clipped-container");
+                Bounds view = viewport.localToScene(viewport.getLayoutBounds());
+                List<Row> rows = new ArrayList<>();
+                for (Node node : list.lookupAll(".message-cell")) {
+                    if (node instanceof ListCell<?> cell && cell.getItem() instanceof ChatItem item && shownIn(cell, list)) {
+                        Bounds bounds = cell.localToScene(cell.getLayoutBounds());
+                        String unreadLine = cell.lookupAll(".unread-separator").stream()
+                                .filter(line -> shownIn(line, list))
+                                .map(line -> ((Labeled) line).getText())
+                                .findFirst().orElse("");
+                        Row row = new Row(cell.getIndex(), item.text(), unreadLine, bounds.getMinY() - view.getMinY(),
+                                bounds.getMaxY() - view.getMinY(), view.getHeight());
+                        if (row.bottom() > 0 && row.top() < row.viewportHeight()) {
+                            rows.add(row);
+                        }
+                    }
+                }
+                rows.sort(Comparator.comparingInt(Row::index));
+                return rows;
+            }).get(WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("Could not read the message list", e);
+        }
+    }
+
+    /**
+     * The rows in view once the list has stopped moving (the same in ten reads in a row): a wheel
+     * notch or an arrival is followed by a layout pass or two.
+     */
+    List<Row> settledRows() {
+        List<List<Row>> reads = new ArrayList<>();
+        waitUntil("the message list stops moving", () -> {
+            reads.add(rowsInView());
+            int last = reads.size() - 1;
+            return last >= 9 && reads.subList(last - 9, last).stream().allMatch(reads.get(last)::equals);
+        });
+        return reads.getLast();
+    }
+
+    /** True when the message with this text is entirely in view. */
+    boolean wholeInView(String text) {
+        return rowsInView().stream().anyMatch(row -> row.text().equals(text) && row.wholeInView());
+    }
+
+    /** Spare rows (kept for reuse, or used to measure) are hidden or hang under a hidden parent. */
+    private static boolean shownIn(Node node, Node list) {
+        for (Node at = node; at != list; at = at.getParent()) {
+            if (at == null || !at.isVisible()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Turns the mouse wheel over the message list by whole notches (positive: up, to older
+     * messages), delivered as the platform delivers a notch: three lines. The headless platform
+     * has no wheel of its own.
+     */
+    void wheel(int notches) {
+        interact(() -> {
+            Node flow = ((Node) node("#messages")).lookup(".virtual-flow");
+            Bounds bounds = flow.localToScene(flow.getLayoutBounds());
+            double x = bounds.getCenterX();
+            double y = bounds.getCenterY();
+            Event.fireEvent(flow, new ScrollEvent(ScrollEvent.SCROLL, x, y, x, y, false, false, false, false, false, false,
+                    0, 40.0 * notches, 0, 40.0 * notches, ScrollEvent.HorizontalTextScrollUnits.NONE, 0,
+                    ScrollEvent.VerticalTextScrollUnits.LINES, 3.0 * notches, 0, null));
+        });
     }
 
     /** Quits the app as a user would, keeping its preferences (for a test that starts it again on them). */

@@ -1,5 +1,6 @@
 package dev.messenger.desktop.ui;
 
+import dev.messenger.server.testing.TestUser;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.testfx.api.FxRobot;
@@ -22,6 +23,13 @@ final class Opened implements AfterEachCallback {
     /** A new app window with preferences and a token file of its own. */
     AppWindow window(String title) throws Exception {
         return add(AppWindow.open(robot, title));
+    }
+
+    /** A new app window signed in to {@code server} as {@code user}, once it shows the main window. */
+    AppWindow signedIn(String title, String server, TestUser user) throws Exception {
+        AppWindow window = add(AppWindow.signedIn(robot, title, server, user));
+        window.waitUntil("signed in", () -> window.hasNode("#conversations"));
+        return window;
     }
 
     /** A new app window on what an earlier one saved. */

@@ -57,8 +57,12 @@ class StageDriver {
     }
 
     void click(String query) {
+        click((Node) node(query));
+    }
+
+    void click(Node node) {
         focus();
-        robot.clickOn((Node) node(query));
+        robot.clickOn(node);
     }
 
     /** Presses a key in this window (the headless platform sends keys to the window it thinks is focused). */

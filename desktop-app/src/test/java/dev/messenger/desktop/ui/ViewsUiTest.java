@@ -109,7 +109,7 @@ class ViewsUiTest {
     void theUnreadBadgeKeepsItsNumberBesideALongPreview() throws Exception {
         Message longMessage = Message.newBuilder().setId(1).setSenderId("alice").setRecipientId("me")
                 .setText("a long message that goes on and on about the plans for the weekend and who brings what").build();
-        ConversationItem item = new ConversationItem(ALICE, longMessage, 12);
+        ConversationItem item = new ConversationItem(ALICE, longMessage, 12, 0);
         ListView<ConversationItem> list = show(() -> {
             ListView<ConversationItem> view = new ListView<>(FXCollections.observableArrayList(item));
             view.setCellFactory(cells -> new ConversationCell("me", Clock.systemUTC()));
@@ -123,7 +123,7 @@ class ViewsUiTest {
     @Test
     void aConversationWithUnsentTextShowsItsDraftInsteadOfTheLastMessage() throws Exception {
         Message last = Message.newBuilder().setId(1).setSenderId("alice").setRecipientId("me").setText("lunch?").build();
-        ConversationItem item = new ConversationItem(ALICE, last, 0);
+        ConversationItem item = new ConversationItem(ALICE, last, 0, 1);
         ListView<ConversationItem> list = show(() -> {
             ListView<ConversationItem> view = new ListView<>(FXCollections.observableArrayList(ConversationItem::shownState));
             view.getItems().add(item);
@@ -141,7 +141,7 @@ class ViewsUiTest {
     private ChatViewModel chat() {
         FakeApi api = new FakeApi(ME);
         return new ChatViewModel(ME, ALICE, api, new Outbox(outboxNode, api, Runnable::run), Runnable::run, Runnable::run,
-                Clock.systemUTC(), readUpTo -> { });
+                Clock.systemUTC(), 0, 0);
     }
 
     @Test
