@@ -163,17 +163,22 @@ class MainViewModelTest {
     @Test
     void theWindowTitleNamesTheAccountAndCountsWhatIsUnread() {
         assertEquals("Messenger — me", main.windowTitle().get());
-        deliver(api.store("alice", "me", "1", ""));
+        Message fromAlice = api.store("alice", "me", "1", "");
+        deliver(fromAlice);
         deliver(api.store("bob", "me", "2", ""));
         assertEquals("Messenger (2) — me", main.windowTitle().get());
         main.openConversation("alice");
+        main.openChat().get().shown(fromAlice.getId());
         assertEquals("Messenger (1) — me", main.windowTitle().get());
     }
 
     @Test
     void closingTheConversationLeavesNothingOpenAndItsMessagesCountAsUnreadAgain() {
-        deliver(api.store("alice", "me", "first", ""));
+        Message first = api.store("alice", "me", "first", "");
+        deliver(first);
         main.openConversation("alice");
+        main.openChat().get().shown(first.getId());
+        assertEquals(0, main.totalUnread().get(), "read once shown");
         popups.clear();
 
         main.closeConversation();
