@@ -10,6 +10,7 @@ import dev.messenger.api.v1.UsersServiceGrpc;
 import dev.messenger.server.testing.TestBackend;
 import dev.messenger.server.testing.TestUser;
 import io.grpc.ManagedChannel;
+import javafx.application.Application;
 import javafx.scene.Node;
 import javafx.scene.input.KeyCode;
 import org.junit.jupiter.api.BeforeEach;
@@ -206,6 +207,18 @@ class ConversationScrollUiTest extends UiTest {
         assertEquals(1, window.rowsInView().stream().filter(row -> !row.unreadLine().isEmpty()).count(), "one line");
         window.screenshot("conversation-unread");
         window.waitUntil("in view in the focused window, they are read", () -> !window.hasNode(".unread-badge"));
+
+        switchTheme(window);
+        window.waitUntil("the dark theme is on", () -> Application.getUserAgentStylesheet().contains("dark"));
+        window.screenshot("conversation-dark");
+        // The theme is the whole application's: the tests after this one expect the light one.
+        switchTheme(window);
+        window.waitUntil("the light theme is back", () -> !Application.getUserAgentStylesheet().contains("dark"));
+    }
+
+    private void switchTheme(AppWindow window) {
+        window.click("#menu");
+        robot.clickOn("Dark theme");
     }
 
     /**
