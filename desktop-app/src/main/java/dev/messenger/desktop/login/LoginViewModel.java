@@ -8,6 +8,7 @@ import dev.messenger.desktop.connection.ServerEndpoint;
 import dev.messenger.desktop.session.Session;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
+import javafx.beans.binding.ObjectBinding;
 import javafx.beans.binding.StringBinding;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.Property;
@@ -42,6 +43,8 @@ public final class LoginViewModel {
     private final StringProperty error = new SimpleStringProperty("");
     private final StringBinding serverProblem;
     private final BooleanBinding unencryptedOffered;
+    /** The server as typed, with the unencrypted choice applied; empty while it is not an address. */
+    private final ObjectBinding<Optional<ServerAddress>> chosen;
     private final StringBinding connectionSummary;
     private final BooleanBinding encrypted;
     private final StringBinding certificateProblem;
@@ -79,16 +82,16 @@ public final class LoginViewModel {
         unencryptedOffered = Bindings.createBooleanBinding(() -> address(true)
                 .filter(address -> !address.loopback() && !server.get().strip().toLowerCase(Locale.ROOT).startsWith("https://"))
                 .isPresent(), server);
-        connectionSummary = Bindings.createStringBinding(() -> address(unencrypted.get()).map(address -> {
+        chosen = Bindings.createObjectBinding(() -> address(unencrypted.get()), server, unencrypted);
+        connectionSummary = Bindings.createStringBinding(() -> chosen.get().map(address -> {
             if (address.tls()) {
                 return "Encrypted (TLS) to " + address;
             }
             return address.insecure()
                     ? "Unencrypted: anyone on the network can read your password and messages"
                     : "Unencrypted, to this computer only";
-        }).orElse(""), server, unencrypted);
-        encrypted = Bindings.createBooleanBinding(() -> address(unencrypted.get()).map(ServerAddress::tls).orElse(false),
-                server, unencrypted);
+        }).orElse(""), chosen);
+        encrypted = Bindings.createBooleanBinding(() -> chosen.get().map(ServerAddress::tls).orElse(false), chosen);
         certificateProblem = Bindings.createStringBinding(() -> {
             String file = certificateFile.get().strip();
             return file.isEmpty() || Files.isReadable(Path.of(file)) ? "" : "There is no readable file there";
@@ -205,7 +208,7 @@ public final class LoginViewModel {
 
     /** Fills in the certificate file trusted at the last sign-in to the server now typed. */
     private void recallCertificate() {
-        address(unencrypted.get()).filter(ServerAddress::tls).map(remembered).flatMap(ServerEndpoint::trustedCertificate).ifPresent(file -> {
+        chosen.get().filter(ServerAddress::tls).map(remembered).flatMap(ServerEndpoint::trustedCertificate).ifPresent(file -> {
             certificateFile.set(file.toString());
             certificateShown.set(true);
         });
