@@ -20,6 +20,8 @@ import dev.messenger.desktop.session.Session;
 import dev.messenger.desktop.session.SessionStore;
 import dev.messenger.desktop.settings.AppPreferences;
 import dev.messenger.desktop.session.WindowBounds;
+import dev.messenger.desktop.text.EmojiIndex;
+import dev.messenger.desktop.text.TextViews;
 import javafx.application.Application;
 import javafx.application.Platform;
 import javafx.geometry.Rectangle2D;
@@ -32,12 +34,14 @@ import javafx.scene.layout.VBox;
 import javafx.stage.Screen;
 import javafx.stage.Stage;
 
+import java.net.URI;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -59,17 +63,20 @@ public final class DesktopApp {
     private final Scene scene;
     private final ChosenNotifier notifications;
     private final AppPreferences preferences;
+    private final TextViews textViews;
     private MainViewModel main;
     private WakeDetector wakeDetector;
 
-    public DesktopApp(Stage stage, SessionStore store) {
-        this(stage, store, ServerConnection::new);
+    /** @param openLink opens a web address from a message, in the browser */
+    public DesktopApp(Stage stage, SessionStore store, Consumer<URI> openLink) {
+        this(stage, store, ServerConnection::new, openLink);
     }
 
-    DesktopApp(Stage stage, SessionStore store, Function<ServerEndpoint, MessengerApi> connect) {
+    DesktopApp(Stage stage, SessionStore store, Function<ServerEndpoint, MessengerApi> connect, Consumer<URI> openLink) {
         this.stage = stage;
         this.store = store;
         this.connect = connect;
+        this.textViews = new TextViews(EmojiIndex.bundled(), openLink);
         this.preferences = new AppPreferences(store);
         applyTheme(preferences.darkTheme().get());
         preferences.darkTheme().addListener((obs, was, dark) -> applyTheme(dark));
@@ -172,7 +179,7 @@ public final class DesktopApp {
         main = new MainViewModel(session, api, new Outbox(store.outboxNode(session), api, io), io, Platform::runLater, clock,
                 notifications::show, this::sessionEnded);
         main.windowFocused().set(stage.isFocused());
-        MainView view = new MainView(main, clock, preferences, this::signOut, this::accountDeleted);
+        MainView view = new MainView(main, clock, textViews, preferences, this::signOut, this::accountDeleted);
         MainViewModel current = main;
         stage.titleProperty().bind(current.windowTitle());
         show(view);

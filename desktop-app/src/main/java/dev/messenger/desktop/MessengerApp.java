@@ -27,7 +27,8 @@ public final class MessengerApp extends Application {
     @Override
     public void start(Stage stage) {
         boolean exitAfterStart = getParameters().getRaw().contains(EXIT_AFTER_START);
-        app = new DesktopApp(stage, exitAfterStart ? throwAwayStore() : SessionStore.forUser());
+        app = new DesktopApp(stage, exitAfterStart ? throwAwayStore() : SessionStore.forUser(),
+                link -> getHostServices().showDocument(link.toString()));
         app.start();
         if (exitAfterStart) {
             exitAfterFirstFrame(stage);

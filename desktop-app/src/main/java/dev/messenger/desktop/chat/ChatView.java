@@ -2,6 +2,7 @@ package dev.messenger.desktop.chat;
 
 import atlantafx.base.theme.Styles;
 import dev.messenger.desktop.conversations.Avatar;
+import dev.messenger.desktop.text.TextViews;
 import javafx.application.Platform;
 import javafx.beans.binding.Bindings;
 import javafx.geometry.Insets;
@@ -27,9 +28,9 @@ public final class ChatView extends BorderPane {
     private final Button newBelow = new Button();
     private final TextArea composer = new GrowingTextArea(2, 6);
 
-    public ChatView(ChatViewModel model, Clock clock) {
+    public ChatView(ChatViewModel model, Clock clock, TextViews textViews) {
         this.model = model;
-        this.messages = new MessageList(model, clock);
+        this.messages = new MessageList(model, clock, textViews);
         getStyleClass().add("chat-view");
 
         Label name = new Label(model.peer().getDisplayName());

@@ -1,6 +1,8 @@
 package dev.messenger.desktop.chat;
 
 import dev.messenger.desktop.conversations.TimeFormat;
+import dev.messenger.desktop.text.MessageText;
+import dev.messenger.desktop.text.TextViews;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.control.Hyperlink;
@@ -26,17 +28,21 @@ final class MessageCell extends ListCell<ChatItem> {
     private final HBox dayRow = new HBox(day);
     private final Label unread = new Label();
     private final HBox unreadRow = new HBox(unread);
-    private final Label text = new Label();
+    private final MessageText text;
     private final Label meta = new Label();
     private final Label problem = new Label();
     private final Hyperlink retry = new Hyperlink("Retry");
-    private final VBox bubble = new VBox(2, text, meta, problem, retry);
-    private final BubbleRow row = new BubbleRow(bubble);
-    private final VBox content = new VBox(4, dayRow, unreadRow, row);
+    private final VBox bubble;
+    private final BubbleRow row;
+    private final VBox content;
 
-    MessageCell(Clock clock, ChatViewModel model) {
+    MessageCell(Clock clock, ChatViewModel model, TextViews textViews) {
         this.clock = clock;
         this.model = model;
+        this.text = textViews.messageText();
+        this.bubble = new VBox(2, text, meta, problem, retry);
+        this.row = new BubbleRow(bubble);
+        this.content = new VBox(4, dayRow, unreadRow, row);
         getStyleClass().add("message-cell");
         day.getStyleClass().add("day-separator");
         dayRow.setAlignment(Pos.CENTER);
@@ -44,10 +50,11 @@ final class MessageCell extends ListCell<ChatItem> {
         unread.getStyleClass().add("unread-separator");
         unread.setMaxWidth(Double.MAX_VALUE);
         HBox.setHgrow(unread, Priority.ALWAYS);
-        text.getStyleClass().add("message-text");
-        text.setWrapText(true);
-        // Without this a wrapping label is cut to one line with an ellipsis.
-        text.setMinHeight(Region.USE_PREF_SIZE);
+        // Anywhere on the message, not only on its letters.
+        bubble.setOnContextMenuRequested(event -> {
+            text.showMenu(event.getScreenX(), event.getScreenY());
+            event.consume();
+        });
         meta.getStyleClass().add("message-meta");
         problem.getStyleClass().add("message-problem");
         problem.setWrapText(true);

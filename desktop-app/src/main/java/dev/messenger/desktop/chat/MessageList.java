@@ -9,16 +9,18 @@ import javafx.scene.control.Skin;
 import javafx.scene.control.skin.ListViewSkin;
 import javafx.scene.control.skin.VirtualFlow;
 
+import dev.messenger.desktop.text.TextViews;
+
 import java.time.Clock;
 
 /** The conversation's messages, oldest first, in a list that keeps the reader's place (see {@link MessageFlow}). */
 final class MessageList extends ListView<ChatItem> {
     private final MessageFlow flow;
 
-    MessageList(ChatViewModel model, Clock clock) {
+    MessageList(ChatViewModel model, Clock clock, TextViews textViews) {
         flow = new MessageFlow(model.items(), model::shown, model::loadOlder);
         setId("messages");
-        setCellFactory(list -> new MessageCell(clock, model));
+        setCellFactory(list -> new MessageCell(clock, model, textViews));
         setFocusTraversable(false);
         getStyleClass().addAll(Styles.DENSE, "message-list");
         Label empty = new Label("No messages yet. Say hello!");

@@ -9,6 +9,7 @@ import dev.messenger.desktop.conversations.ConversationCell;
 import dev.messenger.desktop.conversations.ConversationItem;
 import dev.messenger.desktop.settings.AppPreferences;
 import dev.messenger.desktop.settings.SettingsView;
+import dev.messenger.desktop.text.TextViews;
 import javafx.application.Platform;
 import javafx.beans.binding.Bindings;
 import javafx.geometry.Insets;
@@ -41,19 +42,22 @@ import java.util.Map;
 public final class MainView extends BorderPane {
     private final MainViewModel model;
     private final Clock clock;
+    private final TextViews textViews;
     private final Map<String, ChatView> chatViews = new HashMap<>();
     private final TextField search = new TextField();
     private final ListView<ConversationItem> conversations;
 
     /**
+     * @param textViews   how message text is drawn (emoji, links)
      * @param preferences this computer's theme and notification choices (☰ menu, Settings)
      * @param onSignOut   the user chose Sign out
      * @param onAccountDeleted the user deleted their account in the settings
      */
-    public MainView(MainViewModel model, Clock clock, AppPreferences preferences, Runnable onSignOut,
-                    Runnable onAccountDeleted) {
+    public MainView(MainViewModel model, Clock clock, TextViews textViews, AppPreferences preferences,
+                    Runnable onSignOut, Runnable onAccountDeleted) {
         this.model = model;
         this.clock = clock;
+        this.textViews = textViews;
         this.conversations = new ListView<>(model.conversations());
         getStyleClass().add("main-view");
         setLeft(sidebar(preferences, onSignOut,
@@ -70,7 +74,7 @@ public final class MainView extends BorderPane {
                 conversations.requestFocus();
                 return;
             }
-            ChatView view = chatViews.computeIfAbsent(chat.peer().getId(), id -> new ChatView(chat, clock));
+            ChatView view = chatViews.computeIfAbsent(chat.peer().getId(), id -> new ChatView(chat, clock, textViews));
             setCenter(view);
             view.shown();
         });

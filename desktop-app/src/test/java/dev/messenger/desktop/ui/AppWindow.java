@@ -20,12 +20,14 @@ import javafx.stage.Stage;
 import org.testfx.api.FxRobot;
 import org.testfx.util.WaitForAsyncUtils;
 
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.prefs.BackingStoreException;
 import java.util.prefs.Preferences;
@@ -36,13 +38,17 @@ final class AppWindow extends StageDriver implements AutoCloseable {
     private static final java.util.concurrent.atomic.AtomicInteger OPEN_WINDOWS = new java.util.concurrent.atomic.AtomicInteger();
 
     final DesktopApp app;
+    /** What the app was asked to open in the browser. */
+    final List<URI> openedLinks;
     private final Preferences preferences;
     private final TokenFile tokenFile;
     private boolean quit;
 
-    private AppWindow(Stage stage, DesktopApp app, Preferences preferences, TokenFile tokenFile, FxRobot robot) {
+    private AppWindow(Stage stage, DesktopApp app, List<URI> openedLinks, Preferences preferences, TokenFile tokenFile,
+                      FxRobot robot) {
         super(robot, stage, "window " + stage.getUserData());
         this.app = app;
+        this.openedLinks = openedLinks;
         this.preferences = preferences;
         this.tokenFile = tokenFile;
     }
@@ -78,7 +84,8 @@ final class AppWindow extends StageDriver implements AutoCloseable {
         int slot = OPEN_WINDOWS.getAndIncrement();
         return WaitForAsyncUtils.asyncFx(() -> {
             Stage stage = new Stage();
-            DesktopApp app = new DesktopApp(stage, new SessionStore(preferences, tokenFile));
+            List<URI> openedLinks = new CopyOnWriteArrayList<>();
+            DesktopApp app = new DesktopApp(stage, new SessionStore(preferences, tokenFile), openedLinks::add);
             app.start();
             if (place) {
                 // Side by side, never overlapping: the robot clicks at screen positions.
@@ -88,7 +95,7 @@ final class AppWindow extends StageDriver implements AutoCloseable {
                 stage.setHeight(720);
             }
             stage.setUserData(title);
-            return new AppWindow(stage, app, preferences, tokenFile, robot);
+            return new AppWindow(stage, app, openedLinks, preferences, tokenFile, robot);
         }).get(WAIT_SECONDS, TimeUnit.SECONDS);
     }
 

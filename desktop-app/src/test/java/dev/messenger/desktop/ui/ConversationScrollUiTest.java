@@ -47,8 +47,8 @@ class ConversationScrollUiTest extends UiTest {
     /** A conversation of a product team, for tests whose screenshots go into the documentation. */
     private static final List<Line> DIALOG = List.of(
             new Line(false, "Morning! Did you get a chance to look at the release notes?"),
-            new Line(true, "Yes, just finished. Two small typos, otherwise good."),
-            new Line(false, "Great, I'll fix them before lunch."),
+            new Line(true, "Yes, just finished: https://example.org/notes/2.4 has two small typos, otherwise good."),
+            new Line(false, "Great, I'll fix them before lunch 👍"),
             new Line(true, "Are we still shipping on Thursday?"),
             new Line(false, "That's the plan, unless the store review takes longer than last time."),
             new Line(false, "Last time it took almost two days."),
@@ -58,7 +58,7 @@ class ConversationScrollUiTest extends UiTest {
             new Line(false, "Will do."),
             new Line(true, "Also: who's writing the announcement?"),
             new Line(false, "Carol offered to draft it. We review it together tomorrow morning."),
-            new Line(true, "Perfect."));
+            new Line(true, "Perfect 🎉"));
 
     private ManagedChannel channel;
 
@@ -193,10 +193,10 @@ class ConversationScrollUiTest extends UiTest {
         markRead(me, bob, read.getLast());
         say(me, bob, List.of(
                 new Line(false, "Build is up: 2.4.0 (314)."),
-                new Line(false, "Smoke tests passed on my phone, light and dark theme."),
+                new Line(false, "Smoke tests passed on my phone, light and dark theme ✅"),
                 new Line(false, "One thing: the onboarding screen still shows last year's logo."),
                 new Line(false, "I made a ticket for it. Not a blocker, I think?"),
-                new Line(false, "Can you have a look before I submit?")));
+                new Line(false, "Can you have a look before I submit? 🙏")));
 
         AppWindow window = opened.signedIn("alice", backend.target(), me);
         window.waitUntil("5 unread", () -> window.shows(".unread-badge", "5"::equals));

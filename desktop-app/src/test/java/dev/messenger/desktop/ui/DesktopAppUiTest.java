@@ -258,7 +258,7 @@ class DesktopAppUiTest extends UiTest {
         erin.waitUntil("caught up: 8 unread", () -> erin.shows(".unread-badge", "8"::equals));
         robot.clickOn(".conversation-cell");
         erin.waitUntil("all 8 messages shown", () -> erin.all(".message-text").size() == 8);
-        List<String> texts = erin.all(".message-text").stream().map(node -> ((Label) node).getText()).sorted().toList();
+        List<String> texts = erin.all(".message-text").stream().map(StageDriver::textOf).sorted().toList();
         assertEquals(List.of("before 1", "before 2", "before 3", "during 1", "during 2", "during 3", "during 4", "during 5"),
                 texts, "every message once, none twice");
     }

@@ -1,5 +1,6 @@
 package dev.messenger.desktop.ui;
 
+import dev.messenger.desktop.text.MessageText;
 import javafx.embed.swing.SwingFXUtils;
 import javafx.scene.Node;
 import javafx.scene.control.Labeled;
@@ -98,10 +99,18 @@ class StageDriver {
         return file;
     }
 
-    /** True when some labeled node matching the query shows a text accepted by the predicate. */
+    /** True when some labeled node (or message text) matching the query shows a text accepted by the predicate. */
     boolean shows(String query, Predicate<String> text) {
-        return all(query).stream().anyMatch(node -> node instanceof Labeled labeled && labeled.getText() != null
-                && text.test(labeled.getText()));
+        return all(query).stream().anyMatch(node -> textOf(node) != null && text.test(textOf(node)));
+    }
+
+    /** What a labeled node or a message's text shows; null for other nodes. */
+    static String textOf(Node node) {
+        return switch (node) {
+            case Labeled labeled -> labeled.getText();
+            case MessageText message -> message.getText();
+            default -> null;
+        };
     }
 
     /**
@@ -110,8 +119,7 @@ class StageDriver {
      */
     Node showing(String query, Predicate<String> text) {
         return all(query).stream()
-                .filter(node -> node.getScene() != null && node instanceof Labeled labeled && labeled.getText() != null
-                        && text.test(labeled.getText()))
+                .filter(node -> node.getScene() != null && textOf(node) != null && text.test(textOf(node)))
                 .findFirst()
                 .orElseThrow(() -> new AssertionError("No " + query + " showing the expected text in " + name));
     }

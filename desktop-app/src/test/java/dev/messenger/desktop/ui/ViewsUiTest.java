@@ -12,6 +12,8 @@ import dev.messenger.desktop.conversations.ConversationCell;
 import dev.messenger.desktop.conversations.ConversationItem;
 import dev.messenger.desktop.login.LoginView;
 import dev.messenger.desktop.login.LoginViewModel;
+import dev.messenger.desktop.text.EmojiIndex;
+import dev.messenger.desktop.text.TextViews;
 import javafx.application.Application;
 import javafx.collections.FXCollections;
 import javafx.geometry.Orientation;
@@ -52,6 +54,7 @@ class ViewsUiTest {
             ViewsUiTest.class.getResource("/dev/messenger/desktop/messenger.css")).toExternalForm();
     private static final User ME = FakeApi.user("me", "me");
     private static final User ALICE = FakeApi.user("alice", "alice");
+    private static final TextViews TEXT_VIEWS = new TextViews(EmojiIndex.bundled(), link -> { });
     private final Preferences outboxNode = Preferences.userRoot().node("dev/messenger/desktop-tests/" + UUID.randomUUID());
     private Stage stage;
 
@@ -148,7 +151,7 @@ class ViewsUiTest {
     void inTheNarrowestWindowTheComposerGivesWayToTheSendButtonAndTheCount() throws Exception {
         ChatViewModel model = chat();
         // The window's minimum width (720) less the sidebar's preferred width (320).
-        ChatView view = show(() -> new ChatView(model, Clock.systemUTC()), 400, 480);
+        ChatView view = show(() -> new ChatView(model, Clock.systemUTC(), TEXT_VIEWS), 400, 480);
         fx(() -> model.draft().set("x".repeat(ChatViewModel.MAX_TEXT + 54)));
         assertEquals("Send", drawn((Labeled) view.lookup("#send")));
         assertEquals("-54 left", drawn((Labeled) view.lookup(".remaining")));
@@ -157,7 +160,7 @@ class ViewsUiTest {
     @Test
     void theComposerGrowsWithItsTextToSixLinesThenScrolls() throws Exception {
         ChatViewModel model = chat();
-        ChatView view = show(() -> new ChatView(model, Clock.systemUTC()), 700, 700);
+        ChatView view = show(() -> new ChatView(model, Clock.systemUTC(), TEXT_VIEWS), 700, 700);
         Region composer = (Region) view.lookup("#composer");
         double empty = composer.getHeight();
         fx(() -> model.draft().set("two\nlines"));
