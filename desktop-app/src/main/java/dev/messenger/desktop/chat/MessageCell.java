@@ -1,6 +1,5 @@
 package dev.messenger.desktop.chat;
 
-import dev.messenger.desktop.conversations.TimeFormat;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.control.Hyperlink;
