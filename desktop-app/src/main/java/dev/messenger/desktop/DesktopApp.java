@@ -96,7 +96,7 @@ public final class DesktopApp {
         stage.getIcons().add(new Image(ICON));
         stage.focusedProperty().addListener((obs, was, focused) -> {
             if (main != null) {
-                main.windowFocused().set(focused);
+                main.windowFocusChanged(focused);
             }
         });
     }
@@ -178,10 +178,10 @@ public final class DesktopApp {
     private void showMain(MessengerApi api, Session session) {
         main = new MainViewModel(session, api, new Outbox(store.outboxNode(session), api, io), io, Platform::runLater, clock,
                 notifications::show, this::sessionEnded);
-        main.windowFocused().set(stage.isFocused());
+        main.windowFocusChanged(stage.isFocused());
         MainView view = new MainView(main, clock, textViews, preferences, this::signOut, this::accountDeleted);
         MainViewModel current = main;
-        stage.titleProperty().bind(current.windowTitle());
+        stage.titleProperty().bind(current.windowTitleProperty());
         show(view);
         main.start();
         stopWakeDetector();
@@ -229,7 +229,7 @@ public final class DesktopApp {
 
     private void openFromNotification(String peerId) {
         if (main != null) {
-            main.openConversation(peerId);
+            main.conversations().openConversationWith(peerId);
         }
         stage.setIconified(false);
         stage.toFront();

@@ -31,6 +31,7 @@ public class FakeApi implements MessengerApi {
     public final Map<String, User> users = new HashMap<>();
     public final List<Message> messages = new ArrayList<>();
     public final Deque<Status> sendFailures = new ConcurrentLinkedDeque<>();
+    public final Deque<Status> searchFailures = new ConcurrentLinkedDeque<>();
     public final List<String> sentClientIds = new ArrayList<>();
     public final List<Long> markedRead = new ArrayList<>();
     /** The account's sessions, the first one being this app's own. */
@@ -94,6 +95,10 @@ public class FakeApi implements MessengerApi {
 
     @Override
     public List<User> searchUsers(String prefix) {
+        Status failure = searchFailures.poll();
+        if (failure != null) {
+            throw failure.asRuntimeException();
+        }
         return users.values().stream().filter(user -> user.getUsername().startsWith(prefix)).toList();
     }
 

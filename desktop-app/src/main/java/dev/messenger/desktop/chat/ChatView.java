@@ -1,7 +1,7 @@
 package dev.messenger.desktop.chat;
 
 import atlantafx.base.theme.Styles;
-import dev.messenger.desktop.conversations.Avatar;
+import dev.messenger.desktop.people.Avatar;
 import dev.messenger.desktop.text.TextViews;
 import javafx.application.Platform;
 import javafx.beans.binding.Bindings;

@@ -1,6 +1,5 @@
 package dev.messenger.desktop.chat;
 
-import dev.messenger.desktop.conversations.TimeFormat;
 import dev.messenger.desktop.text.MessageText;
 import dev.messenger.desktop.text.TextViews;
 import javafx.geometry.Pos;

@@ -1,6 +1,8 @@
 package dev.messenger.desktop.conversations;
 
 import dev.messenger.api.v1.Message;
+import dev.messenger.desktop.chat.TimeFormat;
+import dev.messenger.desktop.people.Avatar;
 import javafx.geometry.Pos;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;

@@ -4,9 +4,12 @@ import atlantafx.base.theme.Styles;
 import dev.messenger.api.v1.User;
 import dev.messenger.desktop.chat.ChatView;
 import dev.messenger.desktop.connection.ConnectionStatus;
-import dev.messenger.desktop.conversations.Avatar;
 import dev.messenger.desktop.conversations.ConversationCell;
 import dev.messenger.desktop.conversations.ConversationItem;
+import dev.messenger.desktop.conversations.ConversationListViewModel;
+import dev.messenger.desktop.people.Avatar;
+import dev.messenger.desktop.people.SearchViewModel;
+import dev.messenger.desktop.people.UserCell;
 import dev.messenger.desktop.settings.AppPreferences;
 import dev.messenger.desktop.settings.SettingsView;
 import dev.messenger.desktop.text.TextViews;
@@ -17,7 +20,6 @@ import javafx.geometry.Pos;
 import javafx.scene.control.CheckMenuItem;
 import javafx.scene.control.Hyperlink;
 import javafx.scene.control.Label;
-import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
 import javafx.scene.control.MenuButton;
 import javafx.scene.control.MenuItem;
@@ -58,7 +60,7 @@ public final class MainView extends BorderPane {
         this.model = model;
         this.clock = clock;
         this.textViews = textViews;
-        this.conversations = new ListView<>(model.conversations());
+        this.conversations = new ListView<>(model.conversations().items());
         getStyleClass().add("main-view");
         setLeft(sidebar(preferences, onSignOut,
                 () -> SettingsView.open(this, model.settings(onAccountDeleted), preferences)));
@@ -67,7 +69,7 @@ public final class MainView extends BorderPane {
         StackPane empty = new StackPane(placeholder);
         empty.getStyleClass().add("chat-placeholder");
         setCenter(empty);
-        model.openChat().addListener((obs, was, chat) -> {
+        model.conversations().openChatProperty().addListener((obs, was, chat) -> {
             if (chat == null) {
                 setCenter(empty);
                 // Where the keyboard can pick the next conversation (the composer it was in is gone).
@@ -90,7 +92,7 @@ public final class MainView extends BorderPane {
                 scene.getAccelerators().put(findPeople, search::requestFocus);
                 // An accelerator runs only for a key nothing consumed: a menu, or the search field
                 // clearing itself, keeps its Escape.
-                scene.getAccelerators().put(closeChat, model::closeConversation);
+                scene.getAccelerators().put(closeChat, model.conversations()::closeConversation);
             }
         });
     }
@@ -105,16 +107,17 @@ public final class MainView extends BorderPane {
         Label status = new Label();
         status.setId("connectionStatus");
         status.getStyleClass().add(Styles.TEXT_SMALL);
-        status.textProperty().bind(Bindings.createStringBinding(() -> model.status().get().label(), model.status()));
-        model.status().addListener((obs, was, now) -> updateStatusStyle(dot, now));
-        updateStatusStyle(dot, model.status().get());
+        var connection = model.statusProperty();
+        status.textProperty().bind(Bindings.createStringBinding(() -> connection.get().label(), connection));
+        connection.addListener((obs, was, now) -> updateStatusStyle(dot, now));
+        updateStatusStyle(dot, connection.get());
         Hyperlink retry = new Hyperlink("Retry now");
         retry.setId("reconnectNow");
         retry.getStyleClass().add(Styles.TEXT_SMALL);
         retry.setPadding(Insets.EMPTY);
         retry.setOnAction(event -> model.reconnectNow());
-        var waiting = Bindings.createBooleanBinding(() -> model.status().get() == ConnectionStatus.OFFLINE
-                || model.status().get() == ConnectionStatus.RECONNECTING, model.status());
+        var waiting = Bindings.createBooleanBinding(() -> connection.get() == ConnectionStatus.OFFLINE
+                || connection.get() == ConnectionStatus.RECONNECTING, connection);
         retry.visibleProperty().bind(waiting);
         retry.managedProperty().bind(waiting);
         HBox statusRow = new HBox(6, dot, status, retry);
@@ -139,17 +142,26 @@ public final class MainView extends BorderPane {
         header.setAlignment(Pos.CENTER_LEFT);
         header.setPadding(new Insets(12));
 
+        SearchViewModel peopleSearch = model.search();
         search.setId("search");
         search.setPromptText("Search people (Ctrl+K)");
-        search.textProperty().bindBidirectional(model.searchQuery());
+        // Not a bidirectional binding: the query is read-only outside its model, which clears it
+        // when someone is chosen; the field follows it then.
+        search.textProperty().addListener((obs, was, text) -> peopleSearch.search(text));
+        peopleSearch.queryProperty().addListener((obs, was, query) -> {
+            if (!search.getText().equals(query)) {
+                search.setText(query);
+            }
+        });
         search.setOnKeyPressed(event -> {
-            if (event.getCode() == KeyCode.ESCAPE && !model.searchQuery().get().isEmpty()) {
-                model.searchQuery().set("");
+            if (event.getCode() == KeyCode.ESCAPE && peopleSearch.searchingProperty().get()) {
+                peopleSearch.clear();
                 event.consume();
             }
         });
         VBox.setMargin(search, new Insets(0, 12, 8, 12));
 
+        ConversationListViewModel conversationList = model.conversations();
         conversations.setId("conversations");
         conversations.setCellFactory(list -> new ConversationCell(model.me().getId(), clock));
         // The list's selection flickers (to none and back) whenever one of its items changes, also
@@ -159,12 +171,12 @@ public final class MainView extends BorderPane {
             if (now != null) {
                 Platform.runLater(() -> {
                     if (conversations.getSelectionModel().getSelectedItem() == now) {
-                        model.selected().set(now);
+                        conversationList.open(now);
                     }
                 });
             }
         });
-        model.selected().addListener((obs, was, now) -> {
+        conversationList.selectedProperty().addListener((obs, was, now) -> {
             if (now == null) {
                 conversations.getSelectionModel().clearSelection();
             } else if (conversations.getSelectionModel().getSelectedItem() != now) {
@@ -175,34 +187,29 @@ public final class MainView extends BorderPane {
         noConversations.getStyleClass().add(Styles.TEXT_MUTED);
         conversations.setPlaceholder(noConversations);
 
-        ListView<User> results = new ListView<>(model.searchResults());
+        ListView<User> results = new ListView<>(peopleSearch.results());
         results.setId("searchResults");
         results.setCellFactory(list -> new UserCell());
-        results.setOnMouseClicked(event -> openResult(results));
+        results.setOnMouseClicked(event -> chooseResult(results));
         results.setOnKeyPressed(event -> {
             if (event.getCode() == KeyCode.ENTER) {
-                openResult(results);
+                chooseResult(results);
             }
         });
         Label nobody = new Label("Nobody found");
         nobody.getStyleClass().add(Styles.TEXT_MUTED);
         results.setPlaceholder(nobody);
-        search.setOnAction(event -> {
-            if (!model.searchResults().isEmpty()) {
-                model.openConversationWith(model.searchResults().getFirst());
-            }
-        });
-        var searching = model.searchQuery().isNotEmpty();
-        results.visibleProperty().bind(searching);
-        conversations.visibleProperty().bind(searching.not());
+        search.setOnAction(event -> peopleSearch.chooseFirst());
+        results.visibleProperty().bind(peopleSearch.searchingProperty());
+        conversations.visibleProperty().bind(peopleSearch.searchingProperty().not());
         StackPane lists = new StackPane(conversations, results);
         VBox.setVgrow(lists, Priority.ALWAYS);
 
         Label problem = new Label();
         problem.setWrapText(true);
         problem.getStyleClass().addAll(Styles.TEXT_SMALL, Styles.DANGER);
-        problem.textProperty().bind(model.problem());
-        problem.managedProperty().bind(model.problem().isNotEmpty());
+        problem.textProperty().bind(model.problemProperty());
+        problem.managedProperty().bind(model.problemProperty().isNotEmpty());
         problem.setPadding(new Insets(0, 12, 8, 12));
 
         VBox sidebar = new VBox(header, search, problem, lists);
@@ -222,10 +229,10 @@ public final class MainView extends BorderPane {
         return sidebar;
     }
 
-    private void openResult(ListView<User> results) {
+    private void chooseResult(ListView<User> results) {
         User user = results.getSelectionModel().getSelectedItem();
         if (user != null) {
-            model.openConversationWith(user);
+            model.search().choose(user);
         }
     }
 
@@ -236,22 +243,5 @@ public final class MainView extends BorderPane {
             case CONNECTING, RECONNECTING -> "reconnecting";
             case OFFLINE -> "offline";
         });
-    }
-
-    /** A search result: avatar, display name, @username. */
-    private static final class UserCell extends ListCell<User> {
-        @Override
-        protected void updateItem(User user, boolean empty) {
-            super.updateItem(user, empty);
-            if (empty || user == null) {
-                setGraphic(null);
-                return;
-            }
-            Label handle = new Label("@" + user.getUsername());
-            handle.getStyleClass().add(Styles.TEXT_MUTED);
-            HBox row = new HBox(10, new Avatar(user, 32), new VBox(0, new Label(user.getDisplayName()), handle));
-            row.setAlignment(Pos.CENTER_LEFT);
-            setGraphic(row);
-        }
     }
 }

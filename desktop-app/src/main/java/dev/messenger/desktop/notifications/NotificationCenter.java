@@ -1,7 +1,7 @@
 package dev.messenger.desktop.notifications;
 
 import atlantafx.base.theme.Styles;
-import dev.messenger.desktop.conversations.Avatar;
+import dev.messenger.desktop.people.Avatar;
 import javafx.animation.PauseTransition;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;

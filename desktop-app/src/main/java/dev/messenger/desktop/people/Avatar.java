@@ -1,4 +1,4 @@
-package dev.messenger.desktop.conversations;
+package dev.messenger.desktop.people;
 
 import dev.messenger.api.v1.User;
 import javafx.scene.control.Label;

@@ -1,4 +1,4 @@
-package dev.messenger.desktop.conversations;
+package dev.messenger.desktop.chat;
 
 import java.time.Clock;
 import java.time.Duration;
