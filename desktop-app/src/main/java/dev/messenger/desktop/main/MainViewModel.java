@@ -5,10 +5,12 @@ import dev.messenger.api.v1.ListConversationsResponse;
 import dev.messenger.api.v1.User;
 import dev.messenger.desktop.chat.Outbox;
 import dev.messenger.desktop.connection.ApiErrors;
+import dev.messenger.desktop.connection.Backoff;
 import dev.messenger.desktop.connection.ConnectionStatus;
 import dev.messenger.desktop.connection.FeedListener;
 import dev.messenger.desktop.connection.LiveFeed;
 import dev.messenger.desktop.connection.MessengerApi;
+import dev.messenger.desktop.connection.RetrySignal;
 import dev.messenger.desktop.conversations.ConversationListViewModel;
 import dev.messenger.desktop.notifications.Notification;
 import dev.messenger.desktop.people.SearchViewModel;
@@ -22,7 +24,9 @@ import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 
+import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
@@ -46,6 +50,8 @@ public final class MainViewModel {
     private final ReadOnlyStringWrapper windowTitle = new ReadOnlyStringWrapper(this, "windowTitle");
     private final ConversationListViewModel conversations;
     private final SearchViewModel search;
+    private final RetrySignal loadAgain = new RetrySignal();
+    private volatile boolean closed;
     private long lastSeq = -1;
     private LiveFeed feed;
     // Deleting the account ends this session too, so the feed may report it signed out before the
@@ -126,26 +132,41 @@ public final class MainViewModel {
      */
     public void start() {
         io.execute(() -> outbox.resume(stored -> { }));
-        io.execute(() -> {
+        io.execute(this::loadConversationsThenSubscribe);
+    }
+
+    /**
+     * A server that cannot be reached at start (the computer woke before its network, the server
+     * is restarting) is tried again with back-off until it answers, at once on "Retry now" or a
+     * wake-up; the feed, which keeps itself connected afterwards, needs the list's position first.
+     */
+    private void loadConversationsThenSubscribe() {
+        Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30), new SecureRandom());
+        while (!closed) {
+            long firings = loadAgain.firings();
             try {
                 ListConversationsResponse list = api.conversations();
                 ui.execute(() -> {
-                    conversations.showListed(list.getConversationsList());
-                    lastSeq = list.getFeedSeq();
-                    feed = api.subscribe(list.getFeedSeq(), feedListener());
-                });
-            } catch (RuntimeException e) {
-                String message = ApiErrors.describe(e, api.serverAddress());
-                ui.execute(() -> {
-                    if (ApiErrors.isSignedOut(e)) {
-                        signedOut();
-                    } else {
-                        status.set(ConnectionStatus.OFFLINE);
-                        problem.set(message);
+                    if (!closed) {
+                        conversations.showListed(list.getConversationsList());
+                        lastSeq = list.getFeedSeq();
+                        feed = api.subscribe(list.getFeedSeq(), feedListener());
                     }
                 });
+                return;
+            } catch (RuntimeException e) {
+                if (ApiErrors.isSignedOut(e)) {
+                    ui.execute(this::signedOut);
+                    return;
+                }
+                String message = ApiErrors.describe(e, api.serverAddress());
+                ui.execute(() -> {
+                    status.set(ConnectionStatus.OFFLINE);
+                    problem.set(message);
+                });
             }
-        });
+            loadAgain.awaitFiringSince(firings, backoff.next());
+        }
     }
 
     private FeedListener feedListener() {
@@ -214,6 +235,8 @@ public final class MainViewModel {
     public void reconnectNow() {
         if (feed != null) {
             feed.reconnectNow();
+        } else {
+            loadAgain.fire();
         }
     }
 
@@ -230,6 +253,8 @@ public final class MainViewModel {
     }
 
     public void close() {
+        closed = true;
+        loadAgain.fire();
         outbox.close();
         if (feed != null) {
             feed.close();

@@ -8,6 +8,8 @@ import dev.messenger.desktop.FakeApi;
 import dev.messenger.desktop.chat.ChatViewModel;
 import dev.messenger.desktop.chat.Outbox;
 import dev.messenger.desktop.connection.ConnectionStatus;
+import dev.messenger.desktop.connection.FeedListener;
+import dev.messenger.desktop.connection.LiveFeed;
 import dev.messenger.desktop.connection.ServerAddress;
 import dev.messenger.desktop.connection.ServerEndpoint;
 import dev.messenger.desktop.conversations.ConversationListViewModel;
@@ -23,6 +25,11 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.prefs.BackingStoreException;
 import java.util.prefs.Preferences;
 
@@ -148,19 +155,68 @@ class MainViewModelTest {
     }
 
     @Test
-    void aConversationListThatCannotBeLoadedLeavesTheAppOfflineSayingWhy() {
-        FakeApi unreachable = new FakeApi(me) {
+    void aServerDownAtStartIsShownOfflineAndTriedAgainUntilTheListLoads() throws Exception {
+        AtomicInteger refusals = new AtomicInteger(3);
+        CompletableFuture<Long> subscribed = new CompletableFuture<>();
+        FakeApi restarting = new FakeApi(me) {
             @Override
             public ListConversationsResponse conversations() {
+                if (refusals.getAndDecrement() > 0) {
+                    throw Status.UNAVAILABLE.asRuntimeException();
+                }
+                return super.conversations();
+            }
+
+            @Override
+            public LiveFeed subscribe(long afterSeq, FeedListener listener) {
+                subscribed.complete(afterSeq);
+                return super.subscribe(afterSeq, listener);
+            }
+        };
+        CompletableFuture<String> problem = new CompletableFuture<>();
+        try (ExecutorService io = Executors.newVirtualThreadPerTaskExecutor()) {
+            MainViewModel offline = new MainViewModel(new Session(ServerEndpoint.of(new ServerAddress("test", 1, false)), "token", me),
+                    restarting, new Outbox(outboxNode, restarting, Runnable::run), io, Runnable::run, Clock.systemUTC(),
+                    popups::add, () -> signOuts.add("signed out"));
+            offline.problemProperty().addListener((obs, was, now) -> problem.complete(now));
+            offline.start();
+            assertEquals("Can't reach the server at test:1. Check the address and that the server is running.",
+                    problem.get(10, TimeUnit.SECONDS));
+            assertEquals(ConnectionStatus.OFFLINE, offline.statusProperty().get());
+            assertFalse(subscribed.isDone(), "no feed without the position to start it from");
+
+            offline.reconnectNow();
+            assertEquals(7, subscribed.get(20, TimeUnit.SECONDS), "the feed starts where the list was read, once it loads");
+            assertEquals(-1, refusals.get(), "tried until it answered, then no more");
+            offline.close();
+        }
+        assertEquals(List.of(), signOuts);
+    }
+
+    @Test
+    void closingStopsTryingAServerThatIsDown() throws Exception {
+        AtomicInteger attempts = new AtomicInteger();
+        FakeApi down = new FakeApi(me) {
+            @Override
+            public ListConversationsResponse conversations() {
+                attempts.incrementAndGet();
                 throw Status.UNAVAILABLE.asRuntimeException();
             }
         };
-        MainViewModel offline = started(unreachable);
-        assertEquals(ConnectionStatus.OFFLINE, offline.statusProperty().get());
-        assertEquals("Can't reach the server at test:1. Check the address and that the server is running.",
-                offline.problemProperty().get());
-        assertNull(unreachable.feedListener, "no feed without the position to start it from");
-        assertEquals(List.of(), signOuts);
+        try (ExecutorService io = Executors.newVirtualThreadPerTaskExecutor()) {
+            MainViewModel offline = new MainViewModel(new Session(ServerEndpoint.of(new ServerAddress("test", 1, false)), "token", me),
+                    down, new Outbox(outboxNode, down, Runnable::run), io, Runnable::run, Clock.systemUTC(),
+                    popups::add, () -> signOuts.add("signed out"));
+            offline.start();
+            while (attempts.get() == 0) {
+                Thread.sleep(10);
+            }
+            offline.close();
+        }
+        // The executor's close waited for the retry loop: it ended instead of waiting out its back-off forever.
+        int afterClose = attempts.get();
+        Thread.sleep(1_200);
+        assertEquals(afterClose, attempts.get());
     }
 
     @Test
