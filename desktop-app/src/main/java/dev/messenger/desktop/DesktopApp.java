@@ -82,7 +82,7 @@ public final class DesktopApp {
         preferences.darkTheme().addListener((obs, was, dark) -> applyTheme(dark));
         this.scene = new Scene(new VBox(), 1100, 720);
         scene.getStylesheets().add(STYLESHEET);
-        this.notifications = new ChosenNotifier(new NotificationCenter(stage, this::openFromNotification));
+        this.notifications = new ChosenNotifier(new NotificationCenter(stage, this::openFromNotification, textViews));
         io.execute(() -> DesktopNotifications.onSessionBus(this::openFromNotification, Platform::runLater)
                 .ifPresent(notifications::useDesktop));
         notifications.setEnabled(preferences.notifications().get());

@@ -3,6 +3,8 @@ package dev.messenger.desktop.conversations;
 import dev.messenger.api.v1.Message;
 import dev.messenger.desktop.chat.TimeFormat;
 import dev.messenger.desktop.people.Avatar;
+import dev.messenger.desktop.text.OneLineText;
+import dev.messenger.desktop.text.TextViews;
 import javafx.geometry.Pos;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
@@ -18,10 +20,12 @@ import java.time.Instant;
 public final class ConversationCell extends ListCell<ConversationItem> {
     private final String myId;
     private final Clock clock;
+    private final TextViews textViews;
 
-    public ConversationCell(String myId, Clock clock) {
+    public ConversationCell(String myId, Clock clock, TextViews textViews) {
         this.myId = myId;
         this.clock = clock;
+        this.textViews = textViews;
         getStyleClass().add("conversation-cell");
         // Let the list decide the width; otherwise a long preview widens the cell past the sidebar.
         setPrefWidth(0);
@@ -57,15 +61,16 @@ public final class ConversationCell extends ListCell<ConversationItem> {
         } else {
             preview = (last.getSenderId().equals(myId) ? "You: " : "") + flat(last.getText());
         }
-        Label previewLabel = new Label(preview);
-        previewLabel.getStyleClass().add("conversation-preview");
+        OneLineText previewText = textViews.oneLineText();
+        previewText.setText(preview);
+        previewText.getStyleClass().add("conversation-preview");
         if (!draft.isBlank()) {
-            previewLabel.getStyleClass().add("conversation-draft");
+            previewText.getStyleClass().add("conversation-draft");
         }
-        previewLabel.setMaxWidth(Double.MAX_VALUE);
-        previewLabel.setMinWidth(0);
-        HBox.setHgrow(previewLabel, Priority.ALWAYS);
-        HBox bottom = new HBox(6, previewLabel);
+        previewText.setMaxWidth(Double.MAX_VALUE);
+        previewText.setMinWidth(0);
+        HBox.setHgrow(previewText, Priority.ALWAYS);
+        HBox bottom = new HBox(6, previewText);
         bottom.setAlignment(Pos.CENTER_LEFT);
         int unread = item.unread().get();
         if (unread > 0) {

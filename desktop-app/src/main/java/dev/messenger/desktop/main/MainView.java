@@ -163,7 +163,7 @@ public final class MainView extends BorderPane {
 
         ConversationListViewModel conversationList = model.conversations();
         conversations.setId("conversations");
-        conversations.setCellFactory(list -> new ConversationCell(model.me().getId(), clock));
+        conversations.setCellFactory(list -> new ConversationCell(model.me().getId(), clock, textViews));
         // The list's selection flickers (to none and back) whenever one of its items changes, also
         // while the model changes which conversation is open (the one left gets its draft, the one
         // opened its unread count reset): what the user picked is what is still selected after that.

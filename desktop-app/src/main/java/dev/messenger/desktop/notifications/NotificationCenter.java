@@ -2,6 +2,8 @@ package dev.messenger.desktop.notifications;
 
 import atlantafx.base.theme.Styles;
 import dev.messenger.desktop.people.Avatar;
+import dev.messenger.desktop.text.MessageText;
+import dev.messenger.desktop.text.TextViews;
 import javafx.animation.PauseTransition;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
@@ -39,14 +41,16 @@ public final class NotificationCenter implements Notifier {
 
     private final Window owner;
     private final Consumer<String> openConversation;
+    private final TextViews textViews;
     private final List<Popup> visible = new ArrayList<>();
     private Popup summary;
     private int summarized;
 
     /** @param openConversation told the sender's user id when a popup is clicked */
-    public NotificationCenter(Window owner, Consumer<String> openConversation) {
+    public NotificationCenter(Window owner, Consumer<String> openConversation, TextViews textViews) {
         this.owner = owner;
         this.openConversation = openConversation;
+        this.textViews = textViews;
     }
 
     /** Shows a popup; call on the JavaFX thread. */
@@ -59,10 +63,12 @@ public final class NotificationCenter implements Notifier {
         }
         Label name = new Label(notification.sender().getDisplayName());
         name.getStyleClass().add(Styles.TEXT_BOLD);
-        Label preview = new Label(notification.preview());
-        preview.setWrapText(true);
+        MessageText preview = textViews.messageText();
+        preview.setText(notification.preview());
         preview.setMaxWidth(WIDTH - 90);
         preview.getStyleClass().add("toast-preview");
+        // A click anywhere on the popup opens the conversation, also on the text.
+        preview.setMouseTransparent(true);
         HBox content = new HBox(10, new Avatar(notification.sender(), 36), new VBox(2, name, preview));
         content.setAlignment(Pos.TOP_LEFT);
         Popup toast = toastPopup(content, "toast");

@@ -7,7 +7,6 @@ import javafx.scene.Node;
 import javafx.scene.control.ContextMenu;
 import javafx.scene.control.MenuItem;
 import javafx.scene.control.SeparatorMenuItem;
-import javafx.scene.image.ImageView;
 import javafx.scene.input.Clipboard;
 import javafx.scene.input.ClipboardContent;
 import javafx.scene.input.KeyCode;
@@ -40,8 +39,6 @@ import java.util.function.Consumer;
 public final class MessageText extends Region {
     private static final double EMOJI_SIZE = 20;
     private static final double LARGE_EMOJI_SIZE = 32;
-    /** How far below the baseline an emoji reaches, as a share of its size: about where the letters' descenders end. */
-    private static final double EMOJI_DESCENT = 0.2;
     private static final KeyCombination COPY = new KeyCodeCombination(KeyCode.C, KeyCombination.SHORTCUT_DOWN);
     private static final KeyCombination SELECT_ALL = new KeyCodeCombination(KeyCode.A, KeyCombination.SHORTCUT_DOWN);
 
@@ -106,7 +103,7 @@ public final class MessageText extends Region {
         for (int i = 0; i < runs.size(); i++) {
             RichText.Run run = runs.get(i);
             nodes.add(switch (run) {
-                case RichText.Plain plain -> textNode(plain.text(), "message-run");
+                case RichText.Plain plain -> textNode(plain.text(), "text-run");
                 case RichText.Link link -> {
                     Text node = textNode(link.text(), "message-link");
                     node.setCursor(Cursor.HAND);
@@ -314,29 +311,5 @@ public final class MessageText extends Region {
             }
         }
         return flowLength();
-    }
-
-    /** An emoji image sitting on the text's baseline like a letter with a descender. */
-    private static final class EmojiGlyph extends Region {
-        private final double size;
-
-        EmojiGlyph(EmojiImages images, RichText.Emoji emoji, double size) {
-            this.size = size;
-            ImageView view = new ImageView(images.image(emoji.image()));
-            view.setFitWidth(size);
-            view.setFitHeight(size);
-            view.setSmooth(true);
-            getChildren().add(view);
-            getStyleClass().add("emoji");
-            setMinSize(size, size);
-            setPrefSize(size, size);
-            setMaxSize(size, size);
-            setAccessibleText(emoji.text());
-        }
-
-        @Override
-        public double getBaselineOffset() {
-            return size * (1 - EMOJI_DESCENT);
-        }
     }
 }

@@ -18,4 +18,8 @@ public final class TextViews {
     public MessageText messageText() {
         return new MessageText(emoji, images, openLink);
     }
+
+    public OneLineText oneLineText() {
+        return new OneLineText(emoji, images);
+    }
 }

@@ -8,7 +8,6 @@ import dev.messenger.server.testing.TestUser;
 import javafx.geometry.Rectangle2D;
 import javafx.scene.Node;
 import javafx.scene.Scene;
-import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
 import javafx.scene.control.TextArea;
 import javafx.scene.control.TextInputControl;
@@ -60,13 +59,13 @@ class DesktopAppUiTest extends UiTest {
 
         bob.waitUntil("a popup shows Alice's message", () -> !robot.lookup(".toast-preview").queryAll().isEmpty()
                 && robot.lookup(".toast-preview").queryAll().stream()
-                .anyMatch(node -> ((Label) node).getText().equals("Hello Bob, this is Alice")));
+                .anyMatch(node -> "Hello Bob, this is Alice".equals(StageDriver.textOf(node))));
         bob.waitUntil("the unread badge shows 1", () -> bob.shows(".unread-badge", "1"::equals));
         bob.waitUntil("the title counts the unread message and names the account",
                 () -> ("Messenger (1) — " + bobName).equals(bob.stage.getTitle()));
 
         Node popup = robot.lookup(".toast-preview").queryAll().stream()
-                .filter(node -> ((Label) node).getText().equals("Hello Bob, this is Alice")).findFirst().orElseThrow();
+                .filter(node -> "Hello Bob, this is Alice".equals(StageDriver.textOf(node))).findFirst().orElseThrow();
         robot.clickOn(popup);
         bob.waitUntil("the conversation opens with the history", () -> bob.shows(".message-text", "Hello Bob, this is Alice"::equals));
         bob.waitUntil("reading clears the badge", () -> !bob.hasNode(".unread-badge")
@@ -153,11 +152,10 @@ class DesktopAppUiTest extends UiTest {
     }
 
     /** The text of a popup that is showing, or null. */
-    private Label popup(String text) {
+    private Node popup(String text) {
         return robot.lookup(".toast-preview").queryAll().stream()
                 .filter(node -> node.getScene() != null && node.getScene().getWindow().isShowing()
-                        && ((Label) node).getText().equals(text))
-                .map(Label.class::cast)
+                        && text.equals(StageDriver.textOf(node)))
                 .findFirst().orElse(null);
     }
 

@@ -3,6 +3,7 @@ package dev.messenger.desktop.ui;
 import atlantafx.base.theme.PrimerLight;
 import dev.messenger.desktop.text.EmojiIndex;
 import dev.messenger.desktop.text.MessageText;
+import dev.messenger.desktop.text.OneLineText;
 import dev.messenger.desktop.text.TextViews;
 import javafx.application.Application;
 import javafx.event.Event;
@@ -160,6 +161,29 @@ class MessageTextUiTest {
         assertEquals(MESSAGE, clipboard(), "the whole message when nothing is selected");
     }
 
+    @Test
+    void aPreviewTooLongForItsLineEndsWithAnEllipsisAfterAWholeCharacter() throws Exception {
+        OneLineText preview = fx(() -> {
+            OneLineText line = new TextViews(EmojiIndex.bundled(), opened::add).oneLineText();
+            line.setText("You: 🎉 the build is up, smoke tests passed on my phone, light and dark theme");
+            line.setMaxWidth(Double.MAX_VALUE);
+            ((VBox) stage.getScene().getRoot()).getChildren().add(line);
+            return line;
+        });
+        Node ellipsis = preview.lookupAll(".text-run").stream().filter(node -> ((Text) node).getText().equals("…"))
+                .findFirst().orElseThrow();
+        assertTrue(ellipsis.isVisible(), "cut");
+        assertTrue(ellipsis.getBoundsInParent().getMaxX() <= preview.getWidth() + 0.5, "the … inside the line");
+        assertEquals(1, preview.lookupAll(".emoji").size(), "the emoji is an image in the preview too");
+
+        fx(() -> {
+            preview.setText("You: 🎉 short");
+            return null;
+        });
+        assertFalse(ellipsis.isVisible(), "a short text is whole");
+        assertEquals("You: 🎉 short", preview.getText());
+    }
+
     /**
      * What the desktop sends on a right click (or the menu key): headless Monocle has no context
      * menu events, so the test sends the one the platform would, at the node's centre.
@@ -185,7 +209,7 @@ class MessageTextUiTest {
     }
 
     private Text firstText(String startingWith) {
-        return text.lookupAll(".message-run").stream().map(Text.class::cast)
+        return text.lookupAll(".text-run").stream().map(Text.class::cast)
                 .filter(node -> node.getText().startsWith(startingWith)).findFirst().orElseThrow();
     }
 

@@ -1,6 +1,7 @@
 package dev.messenger.desktop.ui;
 
 import dev.messenger.desktop.text.MessageText;
+import dev.messenger.desktop.text.OneLineText;
 import javafx.embed.swing.SwingFXUtils;
 import javafx.scene.Node;
 import javafx.scene.control.Labeled;
@@ -109,6 +110,7 @@ class StageDriver {
         return switch (node) {
             case Labeled labeled -> labeled.getText();
             case MessageText message -> message.getText();
+            case OneLineText line -> line.getText();
             default -> null;
         };
     }

@@ -13,6 +13,7 @@ import dev.messenger.desktop.conversations.ConversationItem;
 import dev.messenger.desktop.login.LoginView;
 import dev.messenger.desktop.login.LoginViewModel;
 import dev.messenger.desktop.text.EmojiIndex;
+import dev.messenger.desktop.text.OneLineText;
 import dev.messenger.desktop.text.TextViews;
 import javafx.application.Application;
 import javafx.collections.FXCollections;
@@ -115,7 +116,7 @@ class ViewsUiTest {
         ConversationItem item = new ConversationItem(ALICE, longMessage, 12, 0);
         ListView<ConversationItem> list = show(() -> {
             ListView<ConversationItem> view = new ListView<>(FXCollections.observableArrayList(item));
-            view.setCellFactory(cells -> new ConversationCell("me", Clock.systemUTC()));
+            view.setCellFactory(cells -> new ConversationCell("me", Clock.systemUTC(), TEXT_VIEWS));
             return view;
         }, 300, 200);
         Labeled badge = (Labeled) list.lookup(".unread-badge");
@@ -130,15 +131,15 @@ class ViewsUiTest {
         ListView<ConversationItem> list = show(() -> {
             ListView<ConversationItem> view = new ListView<>(FXCollections.observableArrayList(ConversationItem::shownState));
             view.getItems().add(item);
-            view.setCellFactory(cells -> new ConversationCell("me", Clock.systemUTC()));
+            view.setCellFactory(cells -> new ConversationCell("me", Clock.systemUTC(), TEXT_VIEWS));
             return view;
         }, 300, 200);
-        assertEquals("lunch?", ((Labeled) list.lookup(".conversation-preview")).getText());
+        assertEquals("lunch?", ((OneLineText) list.lookup(".conversation-preview")).getText());
         fx(() -> item.draft().set("see you\nat  5"));
-        assertEquals("Draft: see you at 5", ((Labeled) list.lookup(".conversation-preview")).getText());
+        assertEquals("Draft: see you at 5", ((OneLineText) list.lookup(".conversation-preview")).getText());
         assertTrue(list.lookup(".conversation-preview").getStyleClass().contains("conversation-draft"));
         fx(() -> item.draft().set(" "));
-        assertEquals("lunch?", ((Labeled) list.lookup(".conversation-preview")).getText(), "blank is no draft");
+        assertEquals("lunch?", ((OneLineText) list.lookup(".conversation-preview")).getText(), "blank is no draft");
     }
 
     private ChatViewModel chat() {
