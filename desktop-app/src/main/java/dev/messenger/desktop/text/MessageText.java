@@ -47,7 +47,8 @@ public final class MessageText extends Region {
     private final Consumer<URI> openLink;
     private final TextFlow flow = new TextFlow();
     private final Path highlight = new Path();
-    private final ContextMenu menu = new ContextMenu();
+    /** Made on the first right-click: most messages on screen never get one. */
+    private ContextMenu menu;
     private String text = "";
     private List<RichText.Run> runs = List.of();
     private int[] runFlowStarts = {0};
@@ -135,8 +136,14 @@ public final class MessageText extends Region {
             items.addAll(List.of(new SeparatorMenuItem(), openItem, copyLink));
         }
         MenuItem selectAll = new MenuItem("Select all");
-        selectAll.setOnAction(event -> select(0, flowLength()));
+        selectAll.setOnAction(event -> {
+            requestFocus();
+            select(0, flowLength());
+        });
         items.addAll(List.of(new SeparatorMenuItem(), selectAll));
+        if (menu == null) {
+            menu = new ContextMenu();
+        }
         menu.getItems().setAll(items);
         menu.show(this, screenX, screenY);
     }
