@@ -9,6 +9,7 @@ import dev.messenger.api.v1.RegisterRequest;
 import dev.messenger.api.v1.UsersServiceGrpc;
 import dev.messenger.client.BearerToken;
 import dev.messenger.client.MessengerChannels;
+import dev.messenger.messages.DirectConversation;
 import io.grpc.ManagedChannel;
 import jakarta.json.Json;
 import org.postgresql.PGConnection;
@@ -114,15 +115,17 @@ final class HistoryScenario implements Callable<Integer> {
             System.out.printf("ListConversations (%,d)  %s%n", conversations + 1, list.summary());
 
             String historyPlan = explain(db, """
-                    SELECT m.id, m.sender_id, m.recipient_id, m.body, m.client_message_id, m.sent_at FROM messages m
-                    WHERE LEAST(m.sender_id, m.recipient_id) = LEAST(CAST(? AS uuid), CAST(? AS uuid))
-                      AND GREATEST(m.sender_id, m.recipient_id) = GREATEST(CAST(? AS uuid), CAST(? AS uuid))
-                      AND m.id < ? ORDER BY m.id DESC LIMIT 51""", alice, bob, alice, bob, ids[ids.length / 2]);
+                    SELECT m.id, m.sender_id, m.recipient_id, m.body, m.client_message_id, m.sent_at, m.conversation_id
+                    FROM messages m
+                    WHERE m.conversation_id = CAST(? AS uuid) AND m.id < ? ORDER BY m.id DESC LIMIT 51""",
+                    bigConversation(alice, bob), ids[ids.length / 2]);
             String conversationsPlan = explain(db, """
-                    SELECT c.unread_count, c.last_read_message_id, u.id AS peer_id, u.username, u.display_name, u.created_at,
-                           m.id, m.sender_id, m.recipient_id, m.body, m.client_message_id, m.sent_at
-                    FROM conversations c JOIN users u ON u.id = c.peer_id JOIN messages m ON m.id = c.last_message_id
-                    WHERE c.owner_id = CAST(? AS uuid) AND c.last_message_id < ? ORDER BY c.last_message_id DESC LIMIT 51""",
+                    SELECT c.unread_count, c.last_read_message_id, k.kind, k.title, k.member_count,
+                           u.id AS peer_id, u.username, u.display_name, u.created_at,
+                           m.id, m.sender_id, m.recipient_id, m.body, m.client_message_id, m.sent_at, m.conversation_id
+                    FROM conversation_members c JOIN conversations k ON k.id = c.conversation_id
+                    JOIN users u ON u.id = c.peer_id JOIN messages m ON m.id = c.last_message_id
+                    WHERE c.user_id = CAST(? AS uuid) AND c.last_message_id < ? ORDER BY c.last_message_id DESC LIMIT 51""",
                     alice, Long.MAX_VALUE);
             System.out.println("Plan, deep history page:\n" + historyPlan);
             System.out.println("Plan, conversation list:\n" + conversationsPlan);
@@ -201,7 +204,9 @@ final class HistoryScenario implements Callable<Integer> {
                             from = others.get(a);
                             to = others.get(b);
                         }
-                        buffer.append(from).append('\t').append(to).append('\t').append("Seeded message number ").append(row)
+                        buffer.append(from).append('\t').append(to).append('\t')
+                                .append(DirectConversation.id(UUID.fromString(from), UUID.fromString(to))).append('\t')
+                                .append("Seeded message number ").append(row)
                                 .append('\t').append(base.plusSeconds(row)).append('\n');
                     }
                     if (row % 1_000_000 < 1000 && buffer.length() > 0) {
@@ -221,34 +226,44 @@ final class HistoryScenario implements Callable<Integer> {
             public void close() {
             }
         };
+        try (Statement statement = db.createStatement()) {
+            // Bulk loading: the conversations go in after their messages, then the key is checked once.
+            statement.execute("ALTER TABLE messages DROP CONSTRAINT messages_conversation_id_fkey");
+        }
         try {
             db.unwrap(PGConnection.class).getCopyAPI()
-                    .copyIn("COPY messages (sender_id, recipient_id, body, sent_at) FROM STDIN", rows);
+                    .copyIn("COPY messages (sender_id, recipient_id, conversation_id, body, sent_at) FROM STDIN", rows);
         } catch (IOException e) {
             throw new SQLException(e);
         }
         try (Statement statement = db.createStatement()) {
-            // The measured user's conversation rows, as sends would have left them.
             statement.execute("""
-                    INSERT INTO conversations (owner_id, peer_id, last_message_id, unread_count, last_read_message_id)
-                    SELECT CAST('%1$s' AS uuid), CASE WHEN sender_id = CAST('%1$s' AS uuid) THEN recipient_id ELSE sender_id END,
+                    INSERT INTO conversations (id, kind, member_count)
+                    SELECT DISTINCT conversation_id, 'direct', 2 FROM messages ON CONFLICT (id) DO NOTHING""");
+            statement.execute("""
+                    ALTER TABLE messages ADD CONSTRAINT messages_conversation_id_fkey FOREIGN KEY (conversation_id)
+                        REFERENCES conversations (id) DEFERRABLE INITIALLY DEFERRED""");
+            // The measured user's member rows, as sends would have left them.
+            statement.execute("""
+                    INSERT INTO conversation_members (conversation_id, user_id, peer_id, last_message_id, unread_count,
+                                                      last_read_message_id)
+                    SELECT conversation_id, CAST('%1$s' AS uuid),
+                           (array_agg(CASE WHEN sender_id = CAST('%1$s' AS uuid) THEN recipient_id ELSE sender_id END))[1],
                            max(id), 0, max(id)
                     FROM messages WHERE sender_id = CAST('%1$s' AS uuid) OR recipient_id = CAST('%1$s' AS uuid)
-                    GROUP BY 2""".formatted(alice));
+                    GROUP BY conversation_id""".formatted(alice));
             statement.execute("ANALYZE");
         }
     }
 
+    private static String bigConversation(String alice, String bob) {
+        return DirectConversation.id(UUID.fromString(alice), UUID.fromString(bob)).toString();
+    }
+
     private static long[] bigConversationIds(Connection db, String alice, String bob) throws SQLException {
-        try (PreparedStatement query = db.prepareStatement("""
-                SELECT id FROM messages
-                WHERE LEAST(sender_id, recipient_id) = LEAST(CAST(? AS uuid), CAST(? AS uuid))
-                  AND GREATEST(sender_id, recipient_id) = GREATEST(CAST(? AS uuid), CAST(? AS uuid))
-                ORDER BY id""")) {
-            query.setString(1, alice);
-            query.setString(2, bob);
-            query.setString(3, alice);
-            query.setString(4, bob);
+        try (PreparedStatement query = db.prepareStatement(
+                "SELECT id FROM messages WHERE conversation_id = CAST(? AS uuid) ORDER BY id")) {
+            query.setString(1, bigConversation(alice, bob));
             List<Long> ids = new ArrayList<>();
             try (ResultSet result = query.executeQuery()) {
                 while (result.next()) {

@@ -51,7 +51,7 @@ class LoadTestSmokeTest {
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void aSmallHistoryRunMeasuresPagesAndFindsNoSequentialScan(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("history.json");
-        int exit = LoadTest.run("history", "--messages", "40000", "--big", "4000", "--conversations", "20", "--samples", "20",
+        int exit = LoadTest.run("history", "--messages", "40000", "--big", "400", "--conversations", "20", "--samples", "20",
                 "--data-dir", dir.resolve("data").toString(), "--out", out.toString());
         assertEquals(0, exit, "the plans use the indexes");
         JsonObject results = Json.createReader(new StringReader(Files.readString(out))).readObject();

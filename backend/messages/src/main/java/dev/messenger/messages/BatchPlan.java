@@ -17,7 +17,7 @@ import java.util.UUID;
  *
  * @param sent          each message with its two feed numbers, in id order
  * @param heads         each user's new feed head (the last number taken)
- * @param conversations one row per (owner, peer) pair the batch touches
+ * @param conversations one member row per (conversation, member) the batch touches
  */
 record BatchPlan(List<MessageRepository.Sent> sent, Map<UUID, Long> heads, List<ConversationChange> conversations) {
 
@@ -26,7 +26,7 @@ record BatchPlan(List<MessageRepository.Sent> sent, Map<UUID, Long> heads, List<
      * > 0), the owner has read everything up to their last one and {@code unread} counts what arrived
      * after it; otherwise {@code unread} is added to the row's count and its read position stays.
      */
-    record ConversationChange(UUID owner, UUID peer, long lastMessageId, long unread, long lastReadMessageId) {
+    record ConversationChange(UUID conversation, UUID owner, UUID peer, long lastMessageId, long unread, long lastReadMessageId) {
     }
 
     /**
@@ -44,9 +44,11 @@ record BatchPlan(List<MessageRepository.Sent> sent, Map<UUID, Long> heads, List<
             long recipientSeq = nextSeq(heads, currentHeads, recipient);
             sent.add(new MessageRepository.Sent(message, recipientSeq, senderSeq));
             long id = message.getId();
-            conversations.put(List.of(sender, recipient), new ConversationChange(sender, recipient, id, 0, id));
-            conversations.merge(List.of(recipient, sender), new ConversationChange(recipient, sender, id, 1, 0),
-                    (before, now) -> new ConversationChange(recipient, sender, id, before.unread() + 1, before.lastReadMessageId()));
+            UUID conversation = UUID.fromString(message.getConversationId());
+            conversations.put(List.of(conversation, sender), new ConversationChange(conversation, sender, recipient, id, 0, id));
+            conversations.merge(List.of(conversation, recipient), new ConversationChange(conversation, recipient, sender, id, 1, 0),
+                    (before, now) -> new ConversationChange(conversation, recipient, sender, id, before.unread() + 1,
+                            before.lastReadMessageId()));
         }
         return new BatchPlan(List.copyOf(sent), Map.copyOf(heads), List.copyOf(conversations.values()));
     }

@@ -1,6 +1,7 @@
 package dev.messenger.messages;
 
 import dev.messenger.api.v1.Conversation;
+import dev.messenger.api.v1.ConversationKind;
 import dev.messenger.api.v1.Message;
 import dev.messenger.api.v1.MessageSentEvent;
 import dev.messenger.api.v1.User;
@@ -49,6 +50,9 @@ final class MessageRepository {
 
     /** A send to store: validated, not yet stored. */
     record Draft(UUID senderId, UUID recipientId, String text, String clientMessageId) {
+        UUID conversationId() {
+            return DirectConversation.id(senderId, recipientId);
+        }
     }
 
     /** What storing a draft came to. */
@@ -76,7 +80,7 @@ final class MessageRepository {
      * Stores a batch of drafts in one transaction of three statements, whatever its size: lock the
      * feed heads of everyone involved (in one global order, so concurrent batches cannot deadlock, and
      * so messages between the same users get ids and feed numbers in commit order), insert the
-     * messages, then write feed entries, new heads, outbox events and conversation rows together.
+     * messages, then write feed entries, new heads, outbox events, conversations and their members' rows together.
      *
      * @return one outcome per draft, in the drafts' order
      */
@@ -169,19 +173,20 @@ final class MessageRepository {
         try (var rows = tx.createQuery("""
                         WITH input AS MATERIALIZED (
                             SELECT nextval(pg_get_serial_sequence('messages', 'id')) AS id, t.*
-                            FROM unnest(CAST(:senders AS uuid[]), CAST(:recipients AS uuid[]), CAST(:bodies AS text[]),
-                                        CAST(:clientIds AS text[]))
-                                 WITH ORDINALITY AS t(sender_id, recipient_id, body, client_message_id, ord)
+                            FROM unnest(CAST(:senders AS uuid[]), CAST(:recipients AS uuid[]), CAST(:conversations AS uuid[]),
+                                        CAST(:bodies AS text[]), CAST(:clientIds AS text[]))
+                                 WITH ORDINALITY AS t(sender_id, recipient_id, conversation_id, body, client_message_id, ord)
                         ), stored AS (
-                            INSERT INTO messages (id, sender_id, recipient_id, body, client_message_id)
+                            INSERT INTO messages (id, sender_id, recipient_id, conversation_id, body, client_message_id)
                             OVERRIDING SYSTEM VALUE
-                            SELECT id, sender_id, recipient_id, body, client_message_id FROM input ORDER BY id
+                            SELECT id, sender_id, recipient_id, conversation_id, body, client_message_id FROM input ORDER BY id
                             ON CONFLICT (sender_id, client_message_id) WHERE client_message_id IS NOT NULL DO NOTHING
-                            RETURNING id, sender_id, recipient_id, body, client_message_id, sent_at
+                            RETURNING id, sender_id, recipient_id, conversation_id, body, client_message_id, sent_at
                         )
                         SELECT input.ord, %s FROM stored m JOIN input USING (id)""".formatted(MessageRows.columns("m")))
                 .addParam("senders", drafts.stream().map(draft -> draft.senderId().toString()).toArray(String[]::new))
                 .addParam("recipients", drafts.stream().map(draft -> draft.recipientId().toString()).toArray(String[]::new))
+                .addParam("conversations", drafts.stream().map(draft -> draft.conversationId().toString()).toArray(String[]::new))
                 .addParam("bodies", drafts.stream().map(Draft::text).toArray(String[]::new))
                 .addParam("clientIds", drafts.stream().map(Draft::clientMessageId).toArray(String[]::new))
                 .execute()) {
@@ -190,7 +195,10 @@ final class MessageRepository {
         return stored;
     }
 
-    /** One round trip: feed entries, feed heads, outbox events and conversation rows. */
+    /**
+     * One round trip: feed entries, feed heads, outbox events, the direct conversations that the
+     * batch opens (a first message between two users) and the members' rows.
+     */
     private void writeFeedsAndConversations(DbExecute tx, BatchPlan plan) {
         List<Sent> sent = plan.sent();
         List<String> entryUsers = new ArrayList<>(sent.size() * 2);
@@ -219,11 +227,16 @@ final class MessageRepository {
                             INSERT INTO outbox (topic, record_key, payload)
                             SELECT :topic, t.record_key, t.payload
                             FROM unnest(CAST(:eventKeys AS text[]), CAST(:eventPayloads AS bytea[])) AS t(record_key, payload)
+                        ), opened AS (
+                            INSERT INTO conversations (id, kind, member_count)
+                            SELECT DISTINCT t.id, 'direct', 2 FROM unnest(CAST(:opened AS uuid[])) AS t(id)
+                            ON CONFLICT (id) DO NOTHING
                         )
-                        INSERT INTO conversations AS c (owner_id, peer_id, last_message_id, unread_count, last_read_message_id)
-                        SELECT * FROM unnest(CAST(:owners AS uuid[]), CAST(:peers AS uuid[]), CAST(:lastMessages AS bigint[]),
-                                             CAST(:unread AS bigint[]), CAST(:lastRead AS bigint[]))
-                        ON CONFLICT (owner_id, peer_id) DO UPDATE
+                        INSERT INTO conversation_members AS c
+                            (conversation_id, user_id, peer_id, last_message_id, unread_count, last_read_message_id)
+                        SELECT * FROM unnest(CAST(:conversations AS uuid[]), CAST(:owners AS uuid[]), CAST(:peers AS uuid[]),
+                                             CAST(:lastMessages AS bigint[]), CAST(:unread AS bigint[]), CAST(:lastRead AS bigint[]))
+                        ON CONFLICT (conversation_id, user_id) DO UPDATE
                         SET last_message_id = EXCLUDED.last_message_id,
                             unread_count = CASE WHEN EXCLUDED.last_read_message_id > 0 THEN EXCLUDED.unread_count
                                                 ELSE c.unread_count + EXCLUDED.unread_count END,
@@ -236,6 +249,8 @@ final class MessageRepository {
                 .addParam("topic", eventsTopic)
                 .addParam("eventKeys", sent.stream().map(one -> one.message().getRecipientId()).toArray(String[]::new))
                 .addParam("eventPayloads", sent.stream().map(MessageRepository::event).toArray(byte[][]::new))
+                .addParam("opened", conversations.stream().map(change -> change.conversation().toString()).toArray(String[]::new))
+                .addParam("conversations", conversations.stream().map(change -> change.conversation().toString()).toArray(String[]::new))
                 .addParam("owners", conversations.stream().map(change -> change.owner().toString()).toArray(String[]::new))
                 .addParam("peers", conversations.stream().map(change -> change.peer().toString()).toArray(String[]::new))
                 .addParam("lastMessages", conversations.stream().map(BatchPlan.ConversationChange::lastMessageId).toArray(Long[]::new))
@@ -257,13 +272,10 @@ final class MessageRepository {
     List<Message> history(UUID me, UUID peer, long beforeId, int limit) {
         try (var rows = db.execute().createQuery("""
                         SELECT %s FROM messages m
-                        WHERE LEAST(m.sender_id, m.recipient_id) = LEAST(CAST(:me AS uuid), CAST(:peer AS uuid))
-                          AND GREATEST(m.sender_id, m.recipient_id) = GREATEST(CAST(:me AS uuid), CAST(:peer AS uuid))
-                          AND m.id < :before
+                        WHERE m.conversation_id = CAST(:conversation AS uuid) AND m.id < :before
                         ORDER BY m.id DESC
                         LIMIT :limit""".formatted(MessageRows.columns("m")))
-                .addParam("me", me)
-                .addParam("peer", peer)
+                .addParam("conversation", DirectConversation.id(me, peer))
                 .addParam("before", beforeId)
                 .addParam("limit", limit)
                 .execute()) {
@@ -286,13 +298,14 @@ final class MessageRepository {
     /** The owner's conversations whose last message id is below {@code beforeMessageId}, most recent first. */
     List<Conversation> conversations(UUID owner, long beforeMessageId, int limit) {
         try (var rows = db.execute().createQuery("""
-                        SELECT c.unread_count, c.last_read_message_id,
+                        SELECT c.unread_count, c.last_read_message_id, k.kind, k.title, k.member_count,
                                u.id AS peer_id, u.username, u.display_name, u.created_at, u.deleted_at IS NOT NULL AS peer_deleted,
                                %s
-                        FROM conversations c
+                        FROM conversation_members c
+                        JOIN conversations k ON k.id = c.conversation_id
                         JOIN users u ON u.id = c.peer_id
                         JOIN messages m ON m.id = c.last_message_id
-                        WHERE c.owner_id = CAST(:owner AS uuid) AND c.last_message_id < :before
+                        WHERE c.user_id = CAST(:owner AS uuid) AND c.last_message_id < :before
                         ORDER BY c.last_message_id DESC
                         LIMIT :limit""".formatted(MessageRows.columns("m")))
                 .addParam("owner", owner)
@@ -311,9 +324,16 @@ final class MessageRepository {
                 .setCreatedAt(ProtoTime.of(Rows.instant(row, "created_at")))
                 .setDeleted(row.column("peer_deleted").get(Boolean.class))
                 .build();
+        Message last = MessageRows.message(row);
+        String title = Rows.nullableString(row, "title");
         return Conversation.newBuilder()
+                .setId(last.getConversationId())
+                .setKind(Rows.string(row, "kind").equals("group") ? ConversationKind.CONVERSATION_KIND_GROUP
+                        : ConversationKind.CONVERSATION_KIND_DIRECT)
+                .setTitle(title == null ? "" : title)
+                .setMemberCount((int) Rows.longValue(row, "member_count"))
                 .setPeer(peer)
-                .setLastMessage(MessageRows.message(row))
+                .setLastMessage(last)
                 .setUnreadCount(Rows.longValue(row, "unread_count"))
                 .setLastReadMessageId(Rows.longValue(row, "last_read_message_id"))
                 .build();
@@ -329,36 +349,36 @@ final class MessageRepository {
             // Locking the row first makes the count below (a new statement, a new snapshot) see
             // every message whose send has already updated this row.
             Optional<DbRow> current = tx.createGet("""
-                            SELECT last_message_id, last_read_message_id FROM conversations
-                            WHERE owner_id = CAST(:owner AS uuid) AND peer_id = CAST(:peer AS uuid) FOR UPDATE""")
+                            SELECT conversation_id, last_message_id, last_read_message_id FROM conversation_members
+                            WHERE user_id = CAST(:owner AS uuid) AND peer_id = CAST(:peer AS uuid) FOR UPDATE""")
                     .addParam("owner", owner)
                     .addParam("peer", peer)
                     .execute();
             if (current.isEmpty()) {
                 return Optional.empty();
             }
+            UUID conversation = Rows.uuid(current.get(), "conversation_id");
             long lastMessage = Rows.longValue(current.get(), "last_message_id");
             long lastRead = Rows.longValue(current.get(), "last_read_message_id");
             long target = upTo == 0 ? lastMessage : Math.min(upTo, lastMessage);
             long newLastRead = Math.max(lastRead, target);
             long unread = tx.createGet("""
                             SELECT count(*) AS unread FROM messages m
-                            WHERE LEAST(m.sender_id, m.recipient_id) = LEAST(CAST(:owner AS uuid), CAST(:peer AS uuid))
-                              AND GREATEST(m.sender_id, m.recipient_id) = GREATEST(CAST(:owner AS uuid), CAST(:peer AS uuid))
-                              AND m.id > :lastRead AND m.sender_id = CAST(:peer AS uuid)""")
+                            WHERE m.conversation_id = CAST(:conversation AS uuid) AND m.id > :lastRead
+                              AND m.sender_id <> CAST(:owner AS uuid)""")
+                    .addParam("conversation", conversation)
                     .addParam("owner", owner)
-                    .addParam("peer", peer)
                     .addParam("lastRead", newLastRead)
                     .execute()
                     .map(row -> Rows.longValue(row, "unread"))
                     .orElse(0L);
             tx.createUpdate("""
-                            UPDATE conversations SET last_read_message_id = :lastRead, unread_count = :unread
-                            WHERE owner_id = CAST(:owner AS uuid) AND peer_id = CAST(:peer AS uuid)""")
+                            UPDATE conversation_members SET last_read_message_id = :lastRead, unread_count = :unread
+                            WHERE conversation_id = CAST(:conversation AS uuid) AND user_id = CAST(:owner AS uuid)""")
                     .addParam("lastRead", newLastRead)
                     .addParam("unread", unread)
+                    .addParam("conversation", conversation)
                     .addParam("owner", owner)
-                    .addParam("peer", peer)
                     .execute();
             return Optional.of(new ReadState(newLastRead, unread));
         });

@@ -17,7 +17,8 @@ class BatchPlanTest {
     private static final UUID CAT = UUID.fromString("00000000-0000-0000-0000-00000000000c");
 
     private static Message message(long id, UUID from, UUID to) {
-        return Message.newBuilder().setId(id).setSenderId(from.toString()).setRecipientId(to.toString()).setText("m" + id).build();
+        return Message.newBuilder().setId(id).setSenderId(from.toString()).setRecipientId(to.toString())
+                .setConversationId(DirectConversation.id(from, to).toString()).setText("m" + id).build();
     }
 
     private static Map<List<UUID>, BatchPlan.ConversationChange> byPair(BatchPlan plan) {
@@ -45,8 +46,8 @@ class BatchPlanTest {
 
         assertEquals(2, rows.size());
         // Ann last sent 3 and has two unread after it; Bob last sent 5 and has read everything.
-        assertEquals(new BatchPlan.ConversationChange(ANN, BOB, 5, 2, 3), rows.get(List.of(ANN, BOB)));
-        assertEquals(new BatchPlan.ConversationChange(BOB, ANN, 5, 0, 5), rows.get(List.of(BOB, ANN)));
+        assertEquals(new BatchPlan.ConversationChange(DirectConversation.id(ANN, BOB), ANN, BOB, 5, 2, 3), rows.get(List.of(ANN, BOB)));
+        assertEquals(new BatchPlan.ConversationChange(DirectConversation.id(BOB, ANN), BOB, ANN, 5, 0, 5), rows.get(List.of(BOB, ANN)));
     }
 
     @Test
@@ -55,9 +56,9 @@ class BatchPlanTest {
                 List.of(message(1, ANN, CAT), message(2, BOB, CAT), message(3, ANN, CAT)));
         var rows = byPair(plan);
 
-        assertEquals(new BatchPlan.ConversationChange(CAT, ANN, 3, 2, 0), rows.get(List.of(CAT, ANN)));
-        assertEquals(new BatchPlan.ConversationChange(CAT, BOB, 2, 1, 0), rows.get(List.of(CAT, BOB)));
-        assertEquals(new BatchPlan.ConversationChange(ANN, CAT, 3, 0, 3), rows.get(List.of(ANN, CAT)));
+        assertEquals(new BatchPlan.ConversationChange(DirectConversation.id(CAT, ANN), CAT, ANN, 3, 2, 0), rows.get(List.of(CAT, ANN)));
+        assertEquals(new BatchPlan.ConversationChange(DirectConversation.id(CAT, BOB), CAT, BOB, 2, 1, 0), rows.get(List.of(CAT, BOB)));
+        assertEquals(new BatchPlan.ConversationChange(DirectConversation.id(ANN, CAT), ANN, CAT, 3, 0, 3), rows.get(List.of(ANN, CAT)));
         assertEquals(4, rows.size());
     }
 

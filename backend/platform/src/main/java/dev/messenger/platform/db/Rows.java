@@ -20,6 +20,11 @@ public final class Rows {
         return row.column(column).get(UUID.class);
     }
 
+    /** A nullable uuid column. */
+    public static UUID nullableUuid(DbRow row, String column) {
+        return row.column(column).get(UUID.class);
+    }
+
     public static long longValue(DbRow row, String column) {
         return row.column(column).get(Number.class).longValue();
     }

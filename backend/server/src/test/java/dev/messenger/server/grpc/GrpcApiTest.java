@@ -1,6 +1,7 @@
 package dev.messenger.server.grpc;
 
 import dev.messenger.api.v1.Conversation;
+import dev.messenger.api.v1.ConversationKind;
 import dev.messenger.api.v1.FeedEvent;
 import dev.messenger.api.v1.GetHistoryRequest;
 import dev.messenger.api.v1.GetHistoryResponse;
@@ -24,6 +25,7 @@ import dev.messenger.api.v1.SubscribeRequest;
 import dev.messenger.api.v1.User;
 import dev.messenger.api.v1.UsersServiceGrpc;
 import dev.messenger.client.BearerToken;
+import dev.messenger.messages.DirectConversation;
 import dev.messenger.server.testing.BackendExtension;
 import dev.messenger.server.testing.TestBackend;
 import dev.messenger.server.testing.TestUser;
@@ -573,11 +575,18 @@ class GrpcApiTest {
         assertEquals(0, withCarol.getLastReadMessageId());
         assertEquals(carol.id().toString(), withCarol.getPeer().getId());
         assertEquals("Test conv", withCarol.getPeer().getDisplayName());
+        String carolAndAlice = DirectConversation.id(carol.id(), alice.id()).toString();
+        assertEquals(carolAndAlice, withCarol.getId(), "a direct conversation's id follows from its two members");
+        assertEquals(ConversationKind.CONVERSATION_KIND_DIRECT, withCarol.getKind());
+        assertEquals(2, withCarol.getMemberCount());
+        assertEquals("", withCarol.getTitle());
+        assertEquals(carolAndAlice, carolLast.getConversationId(), "each message names its conversation");
 
         // The sender's side of a conversation has nothing unread.
         Conversation bobsWithAlice = messages(bob).listConversations(ListConversationsRequest.getDefaultInstance())
                 .getConversationsList().stream().filter(c -> c.getPeer().getId().equals(alice.id().toString())).findFirst()
                 .orElseThrow();
+        assertEquals(withBob.getId(), bobsWithAlice.getId(), "one conversation, seen by both members");
         assertEquals(0, bobsWithAlice.getUnreadCount());
         assertEquals(bobLast.getId(), bobsWithAlice.getLastReadMessageId());
 

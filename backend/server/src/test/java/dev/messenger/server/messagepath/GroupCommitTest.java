@@ -138,7 +138,7 @@ class GroupCommitTest {
         try (Connection db = backend.jdbc()) {
             assertEquals(9, scalar(db, "SELECT count(*) FROM messages WHERE sender_id = CAST(? AS uuid)", ann.id()));
             assertEquals(LongStream.rangeClosed(1, 9).boxed().toList(), FeedRows.entries(db, bob.id()).stream().map(e -> e[0]).toList());
-            assertEquals(9, scalar(db, "SELECT unread_count FROM conversations WHERE owner_id = CAST(? AS uuid)", bob.id()));
+            assertEquals(9, scalar(db, "SELECT unread_count FROM conversation_members WHERE user_id = CAST(? AS uuid)", bob.id()));
             // A repeat with other content is refused, and stores nothing.
             StatusRuntimeException misuse = assertInstanceOf(StatusRuntimeException.class,
                     runTogether(List.of(() -> ann.send(channel, bob, "not once", repeated))).getFirst());
@@ -168,8 +168,8 @@ class GroupCommitTest {
             }
         }
         try (PreparedStatement query = db.prepareStatement("""
-                SELECT last_message_id, last_read_message_id, unread_count FROM conversations
-                WHERE owner_id = CAST(? AS uuid) AND peer_id = CAST(? AS uuid)""")) {
+                SELECT last_message_id, last_read_message_id, unread_count FROM conversation_members
+                WHERE user_id = CAST(? AS uuid) AND peer_id = CAST(? AS uuid)""")) {
             query.setString(1, owner.toString());
             query.setString(2, peer.toString());
             try (ResultSet row = query.executeQuery()) {

@@ -599,7 +599,8 @@ class RestApiTest {
         assertTrue(contract.validateResponse("GET", "/users/me", 401, JSON, "{\"error\":\"no\"}").hasErrors(), "not a Problem");
         assertTrue(contract.validateResponse("GET", "/users/me", 200, "text/plain", body).hasErrors(), "wrong media type");
         String sent = "{\"message\":{\"id\":7,\"senderId\":\"" + alice.id() + "\",\"recipientId\":\"" + alice.id()
-                + "\",\"text\":\"x\",\"sentAt\":\"2026-11-24T12:00:00Z\",\"clientMessageId\":\"\"},\"duplicate\":false}";
+                + "\",\"text\":\"x\",\"sentAt\":\"2026-11-24T12:00:00Z\",\"clientMessageId\":\"\",\"conversationId\":\""
+                + UUID.randomUUID() + "\"},\"duplicate\":false}";
         assertTrue(contract.validateResponse("POST", "/messages/send", 201, JSON, sent).hasErrors(), "int64 as a JSON number");
         assertFalse(contract.validateResponse("POST", "/messages/send", 201, JSON, sent.replace("\"id\":7", "\"id\":\"7\"")).hasErrors());
     }
