@@ -22,6 +22,7 @@ import dev.messenger.desktop.settings.AppPreferences;
 import dev.messenger.desktop.session.WindowBounds;
 import dev.messenger.desktop.text.EmojiIndex;
 import dev.messenger.desktop.text.TextViews;
+import dev.messenger.desktop.tray.TrayIcon;
 import javafx.application.Application;
 import javafx.application.Platform;
 import javafx.geometry.Rectangle2D;
@@ -66,6 +67,7 @@ public final class DesktopApp {
     private final TextViews textViews;
     private MainViewModel main;
     private WakeDetector wakeDetector;
+    private TrayIcon tray;
 
     /** @param openLink opens a web address from a message, in the browser */
     public DesktopApp(Stage stage, SessionStore store, Consumer<URI> openLink) {
@@ -163,6 +165,7 @@ public final class DesktopApp {
     private void showLogin(String message) {
         main = null;
         stopWakeDetector();
+        stopTray();
         stage.titleProperty().unbind();
         stage.setTitle("Messenger");
         LoginViewModel login = new LoginViewModel(store.lastServer(), connect, store::endpoint, io, Platform::runLater, this::signedIn);
@@ -186,6 +189,31 @@ public final class DesktopApp {
         main.start();
         stopWakeDetector();
         wakeDetector = WakeDetector.start(() -> Platform.runLater(current::reconnectNow));
+        startTray(current);
+    }
+
+    /**
+     * The tray icon with this account's unread count, where the desktop has a tray. Looked for in
+     * the background, like the desktop's notifications: a dead bus address must not stall the window.
+     */
+    private void startTray(MainViewModel current) {
+        String account = current.me().getUsername();
+        io.execute(() -> TrayIcon.onSessionBus(account, this::showWindow, Platform::runLater)
+                .ifPresent(found -> Platform.runLater(() -> {
+                    if (main != current || io.isShutdown()) {
+                        found.close(); // signed out or closed meanwhile
+                        return;
+                    }
+                    tray = found;
+                    found.follow(current.conversations().totalUnreadProperty());
+                })));
+    }
+
+    private void stopTray() {
+        if (tray != null) {
+            tray.close();
+            tray = null;
+        }
     }
 
     private void stopWakeDetector() {
@@ -231,7 +259,13 @@ public final class DesktopApp {
         if (main != null) {
             main.conversations().openConversationWith(peerId);
         }
+        showWindow();
+    }
+
+    /** Brings the window back: restored if minimized, in front, with the keyboard. */
+    private void showWindow() {
         stage.setIconified(false);
+        stage.show();
         stage.toFront();
         stage.requestFocus();
     }
@@ -255,6 +289,7 @@ public final class DesktopApp {
     public void close() {
         rememberPlace();
         stopWakeDetector();
+        stopTray();
         if (main != null) {
             main.close();
         }

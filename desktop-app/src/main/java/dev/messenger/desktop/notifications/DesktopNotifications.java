@@ -7,8 +7,6 @@ import org.freedesktop.dbus.interfaces.DBus;
 import org.freedesktop.dbus.types.UInt32;
 import org.freedesktop.dbus.types.Variant;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -60,14 +58,12 @@ public final class DesktopNotifications implements Notifier, AutoCloseable {
      * @param openConversation told (through {@code ui}) the sender's id when a notification is clicked
      */
     public static Optional<DesktopNotifications> onSessionBus(Consumer<String> openConversation, Executor ui) {
-        String address = System.getenv("DBUS_SESSION_BUS_ADDRESS");
-        return address == null || address.isBlank() ? Optional.empty() : at(address, openConversation, ui);
+        return SessionBus.address().flatMap(address -> at(address, openConversation, ui));
     }
 
     /** The notification service on the bus at {@code address} (a D-Bus address such as {@code unix:path=…}). */
     public static Optional<DesktopNotifications> at(String address, Consumer<String> openConversation, Executor ui) {
-        if (missingSocket(address)) {
-            // dbus-java keeps retrying a socket file that is not there for about ten seconds.
+        if (SessionBus.missingSocket(address)) {
             return Optional.empty();
         }
         DBusConnection connection = null;
@@ -88,15 +84,6 @@ public final class DesktopNotifications implements Notifier, AutoCloseable {
             }
             return Optional.empty();
         }
-    }
-
-    private static boolean missingSocket(String address) {
-        for (String part : address.split("[;,]")) {
-            if (part.startsWith("unix:path=") && Files.exists(Path.of(part.substring("unix:path=".length())))) {
-                return false;
-            }
-        }
-        return address.startsWith("unix:path=");
     }
 
     @Override
