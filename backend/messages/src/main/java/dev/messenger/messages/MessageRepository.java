@@ -268,19 +268,40 @@ final class MessageRepository {
                 .toByteArray();
     }
 
-    /** Messages between two users with id below {@code beforeId}, newest first. */
-    List<Message> history(UUID me, UUID peer, long beforeId, int limit) {
+    /** The conversation's messages with id below {@code beforeId}, newest first. */
+    List<Message> history(UUID conversation, long beforeId, int limit) {
         try (var rows = db.execute().createQuery("""
                         SELECT %s FROM messages m
                         WHERE m.conversation_id = CAST(:conversation AS uuid) AND m.id < :before
                         ORDER BY m.id DESC
                         LIMIT :limit""".formatted(MessageRows.columns("m")))
-                .addParam("conversation", DirectConversation.id(me, peer))
+                .addParam("conversation", conversation)
                 .addParam("before", beforeId)
                 .addParam("limit", limit)
                 .execute()) {
             return rows.map(MessageRows::message).toList();
         }
+    }
+
+    boolean isMember(UUID conversation, UUID user) {
+        return db.execute().createGet("""
+                        SELECT 1 AS found FROM conversation_members
+                        WHERE conversation_id = CAST(:conversation AS uuid) AND user_id = CAST(:user AS uuid)""")
+                .addParam("conversation", conversation)
+                .addParam("user", user)
+                .execute()
+                .isPresent();
+    }
+
+    /** The other member of a direct conversation {@code member} belongs to; empty when they do not belong to it. */
+    Optional<UUID> directPeer(UUID conversation, UUID member) {
+        return db.execute().createGet("""
+                        SELECT peer_id FROM conversation_members
+                        WHERE conversation_id = CAST(:conversation AS uuid) AND user_id = CAST(:member AS uuid)""")
+                .addParam("conversation", conversation)
+                .addParam("member", member)
+                .execute()
+                .map(row -> Rows.nullableUuid(row, "peer_id"));
     }
 
     boolean userExists(UUID id) {
@@ -343,21 +364,20 @@ final class MessageRepository {
     record ReadState(long lastReadMessageId, long unreadCount) {
     }
 
-    /** Marks the peer's messages up to {@code upTo} (0: all) read; empty when there is no such conversation. */
-    Optional<ReadState> markRead(UUID owner, UUID peer, long upTo) {
+    /** Marks the others' messages up to {@code upTo} (0: all) read; empty when the owner is no member of the conversation. */
+    Optional<ReadState> markRead(UUID conversation, UUID owner, long upTo) {
         return Transactions.inTransaction(db, tx -> {
             // Locking the row first makes the count below (a new statement, a new snapshot) see
             // every message whose send has already updated this row.
             Optional<DbRow> current = tx.createGet("""
-                            SELECT conversation_id, last_message_id, last_read_message_id FROM conversation_members
-                            WHERE user_id = CAST(:owner AS uuid) AND peer_id = CAST(:peer AS uuid) FOR UPDATE""")
+                            SELECT last_message_id, last_read_message_id FROM conversation_members
+                            WHERE conversation_id = CAST(:conversation AS uuid) AND user_id = CAST(:owner AS uuid) FOR UPDATE""")
+                    .addParam("conversation", conversation)
                     .addParam("owner", owner)
-                    .addParam("peer", peer)
                     .execute();
             if (current.isEmpty()) {
                 return Optional.empty();
             }
-            UUID conversation = Rows.uuid(current.get(), "conversation_id");
             long lastMessage = Rows.longValue(current.get(), "last_message_id");
             long lastRead = Rows.longValue(current.get(), "last_read_message_id");
             long target = upTo == 0 ? lastMessage : Math.min(upTo, lastMessage);

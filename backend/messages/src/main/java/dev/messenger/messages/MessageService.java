@@ -35,10 +35,15 @@ public final class MessageService {
     public record ConversationPage(List<Conversation> conversations, String nextPageToken, long feedSeq) {
     }
 
-    public SendResult send(Caller caller, ClientAddress from, UUID recipientId, String text, String clientMessageId) {
+    public SendResult send(Caller caller, ClientAddress from, ConversationRef to, String text, String clientMessageId) {
         sendLimit.check(from, caller.userId());
         String validText = MessageRules.text(text);
         String clientId = MessageRules.clientMessageId(clientMessageId);
+        UUID recipientId = switch (to) {
+            case ConversationRef.WithPeer(UUID peer) -> peer;
+            case ConversationRef.ById(UUID conversation) -> messages.directPeer(conversation, caller.userId())
+                    .orElseThrow(() -> noConversation(conversation));
+        };
         if (recipientId.equals(caller.userId())) {
             throw ApiException.invalid("You cannot send a message to yourself");
         }
@@ -65,11 +70,20 @@ public final class MessageService {
         return new SendResult(earlier, true);
     }
 
-    public History history(Caller caller, UUID peerId, long beforeId, long limit) {
+    /**
+     * By id, a conversation the caller is not a member of is NOT_FOUND, as one that does not exist:
+     * ids cannot be probed. With a peer, a conversation not begun yet is empty.
+     */
+    public History history(Caller caller, ConversationRef conversation, long beforeId, long limit) {
         long before = MessageRules.beforeId(beforeId);
         int pageSize = Paging.limit(limit, MessageRules.HISTORY_DEFAULT_LIMIT, Paging.MAX_PAGE);
-        List<Message> page = messages.history(caller.userId(), peerId, before, pageSize + 1);
-        if (page.isEmpty() && !peerId.equals(caller.userId()) && !messages.userExists(peerId)) {
+        UUID id = conversation.idFor(caller.userId());
+        if (conversation instanceof ConversationRef.ById && !messages.isMember(id, caller.userId())) {
+            throw noConversation(id);
+        }
+        List<Message> page = messages.history(id, before, pageSize + 1);
+        if (page.isEmpty() && conversation instanceof ConversationRef.WithPeer(UUID peerId)
+                && !peerId.equals(caller.userId()) && !messages.userExists(peerId)) {
             throw ApiException.notFound("No user with id " + peerId);
         }
         boolean hasMore = page.size() > pageSize;
@@ -90,10 +104,27 @@ public final class MessageService {
         return new ConversationPage(page, Long.toString(page.getLast().getLastMessage().getId()), feedSeq);
     }
 
-    public MessageRepository.ReadState markRead(Caller caller, UUID peerId, long upToMessageId) {
+    public MessageRepository.ReadState markRead(Caller caller, ConversationRef conversation, long upToMessageId) {
         long upTo = MessageRules.upToMessageId(upToMessageId);
-        return messages.markRead(caller.userId(), peerId, upTo)
-                .orElseThrow(() -> ApiException.notFound("No conversation with user " + peerId));
+        UUID id = conversation.idFor(caller.userId());
+        return messages.markRead(id, caller.userId(), upTo).orElseThrow(() -> switch (conversation) {
+            case ConversationRef.WithPeer(UUID peer) -> ApiException.notFound("No conversation with user " + peer);
+            case ConversationRef.ById byId -> noConversation(id);
+        });
+    }
+
+    /**
+     * A REST path segment that holds a conversation id or, in the original form, the peer's user
+     * id: a conversation of the caller's with that id, otherwise the direct conversation with that
+     * user. (Conversation and user ids are random or name-based UUIDs: they do not collide.)
+     */
+    public ConversationRef conversationOrPeer(Caller caller, UUID id) {
+        return messages.isMember(id, caller.userId()) ? new ConversationRef.ById(id) : new ConversationRef.WithPeer(id);
+    }
+
+    /** Whether it does not exist or the caller is not a member, the same answer. */
+    private static ApiException noConversation(UUID id) {
+        return ApiException.notFound("No conversation with id " + id);
     }
 
     private static long decodePageToken(String token) {

@@ -11,7 +11,6 @@ import dev.messenger.api.v1.SendMessageRequest;
 import dev.messenger.api.v1.SendMessageResponse;
 import dev.messenger.platform.grpc.AuthInterceptor;
 import dev.messenger.platform.grpc.GrpcCalls;
-import dev.messenger.platform.service.Ids;
 import io.grpc.stub.StreamObserver;
 
 /** The gRPC front door of {@link MessageService}. */
@@ -25,13 +24,15 @@ final class MessagesGrpcService extends MessagesServiceGrpc.MessagesServiceImplB
     @Override
     public void sendMessage(SendMessageRequest request, StreamObserver<SendMessageResponse> responses) {
         GrpcCalls.unary(responses, "SendMessage", () -> sendResponse(messages.send(AuthInterceptor.caller(), AuthInterceptor.clientAddress(),
-                Ids.uuid(request.getRecipientId(), "recipientId"), request.getText(), request.getClientMessageId())));
+                ConversationRef.of(request.getRecipientId(), "recipientId", request.getConversationId(), "conversationId"),
+                request.getText(), request.getClientMessageId())));
     }
 
     @Override
     public void getHistory(GetHistoryRequest request, StreamObserver<GetHistoryResponse> responses) {
         GrpcCalls.unary(responses, "GetHistory", () -> historyResponse(messages.history(AuthInterceptor.caller(),
-                Ids.uuid(request.getPeerId(), "peerId"), request.getBeforeId(), request.getLimit())));
+                ConversationRef.of(request.getPeerId(), "peerId", request.getConversationId(), "conversationId"),
+                request.getBeforeId(), request.getLimit())));
     }
 
     @Override
@@ -43,7 +44,8 @@ final class MessagesGrpcService extends MessagesServiceGrpc.MessagesServiceImplB
     @Override
     public void markRead(MarkReadRequest request, StreamObserver<MarkReadResponse> responses) {
         GrpcCalls.unary(responses, "MarkRead", () -> markReadResponse(messages.markRead(AuthInterceptor.caller(),
-                Ids.uuid(request.getPeerId(), "peerId"), request.getUpToMessageId())));
+                ConversationRef.of(request.getPeerId(), "peerId", request.getConversationId(), "conversationId"),
+                request.getUpToMessageId())));
     }
 
     static SendMessageResponse sendResponse(MessageService.SendResult result) {

@@ -13,6 +13,7 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -31,41 +32,50 @@ final class MessagesRestService implements HttpService {
         rules.post("/messages/send", this::send)
                 .get("/messages/history", this::history)
                 .get("/conversations", this::conversations)
-                .post("/conversations/{peerId}/read", this::markRead);
+                .post("/conversations/{id}/read", this::markRead);
     }
 
     private void send(ServerRequest req, ServerResponse res) {
         Caller caller = auth.caller(req);
         SendMessageRequest request = Rest.body(req, SendMessageRequest.newBuilder(), true).build();
-        var result = messages.send(caller, auth.clientAddress(req), Ids.uuid(request.getRecipientId(), "recipientId"),
+        var result = messages.send(caller, auth.clientAddress(req),
+                ConversationRef.of(request.getRecipientId(), "recipientId", request.getConversationId(), "conversationId"),
                 request.getText(), request.getClientMessageId());
         Rest.send(res, result.duplicate() ? Status.OK_200 : Status.CREATED_201, MessagesGrpcService.sendResponse(result));
     }
 
-    /** Both {@code ?with=peer} and the original project's {@code ?user1=&user2=} (the caller being one of them). */
+    /**
+     * {@code ?conversation=id}, {@code ?with=peer}, or the original project's {@code ?user1=&user2=}
+     * (the caller being one of them): exactly one of the three.
+     */
     private void history(ServerRequest req, ServerResponse res) {
         Caller caller = auth.caller(req);
+        Optional<UUID> conversation = Rest.queryUuid(req, "conversation");
         Optional<UUID> with = Rest.queryUuid(req, "with");
         Optional<UUID> user1 = Rest.queryUuid(req, "user1");
         Optional<UUID> user2 = Rest.queryUuid(req, "user2");
-        UUID peer;
-        if (with.isPresent()) {
-            if (user1.isPresent() || user2.isPresent()) {
-                throw ApiException.invalid("Give either 'with' or 'user1' and 'user2', not both");
-            }
-            peer = with.get();
+        int forms = (conversation.isPresent() ? 1 : 0) + (with.isPresent() ? 1 : 0)
+                + (user1.isPresent() || user2.isPresent() ? 1 : 0);
+        if (forms > 1) {
+            throw ApiException.invalid("Give one of 'conversation', 'with', or 'user1' and 'user2'");
+        }
+        ConversationRef ref;
+        if (conversation.isPresent()) {
+            ref = new ConversationRef.ById(conversation.get());
+        } else if (with.isPresent()) {
+            ref = new ConversationRef.WithPeer(with.get());
         } else if (user1.isPresent() && user2.isPresent()) {
             if (user1.get().equals(caller.userId())) {
-                peer = user2.get();
+                ref = new ConversationRef.WithPeer(user2.get());
             } else if (user2.get().equals(caller.userId())) {
-                peer = user1.get();
+                ref = new ConversationRef.WithPeer(user1.get());
             } else {
                 throw ApiException.permissionDenied("You can only read conversations you are part of");
             }
         } else {
-            throw ApiException.invalid("Give the peer as 'with', or both 'user1' and 'user2'");
+            throw ApiException.invalid("Give the conversation as 'conversation', the peer as 'with', or both 'user1' and 'user2'");
         }
-        var history = messages.history(caller, peer, Rest.queryLong(req, "before", 0), Rest.queryLong(req, "limit", 0));
+        var history = messages.history(caller, ref, Rest.queryLong(req, "before", 0), Rest.queryLong(req, "limit", 0));
         Rest.send(res, Status.OK_200, MessagesGrpcService.historyResponse(history));
     }
 
@@ -75,14 +85,17 @@ final class MessagesRestService implements HttpService {
         Rest.send(res, Status.OK_200, MessagesGrpcService.conversationsResponse(page));
     }
 
+    /** The path names the conversation by its id or, as in the original project, by the peer's user id. */
     private void markRead(ServerRequest req, ServerResponse res) {
         Caller caller = auth.caller(req);
-        UUID peer = Ids.uuid(req.path().pathParameters().get("peerId"), "peerId");
+        UUID id = Ids.uuid(req.path().pathParameters().get("id"), "id");
         MarkReadRequest request = Rest.body(req, MarkReadRequest.newBuilder(), false).build();
-        if (!request.getPeerId().isEmpty() && !request.getPeerId().equals(peer.toString())) {
-            throw ApiException.invalid("peerId in the body differs from the one in the path");
+        for (String inBody : List.of(request.getPeerId(), request.getConversationId())) {
+            if (!inBody.isEmpty() && !inBody.equals(id.toString())) {
+                throw ApiException.invalid("The body names another conversation than the path");
+            }
         }
-        var state = messages.markRead(caller, peer, request.getUpToMessageId());
+        var state = messages.markRead(caller, messages.conversationOrPeer(caller, id), request.getUpToMessageId());
         Rest.send(res, Status.OK_200, MessagesGrpcService.markReadResponse(state));
     }
 }

@@ -617,6 +617,48 @@ class GrpcApiTest {
     }
 
     @Test
+    void aConversationCanBeNamedByItsIdInsteadOfThePeer() {
+        TestUser alice = TestUser.create(channel, "byid");
+        TestUser bob = TestUser.create(channel, "byid");
+        TestUser carol = TestUser.create(channel, "byid");
+        Message first = messages(alice).sendMessage(send(bob, "hello", "")).getMessage();
+        String conversation = first.getConversationId();
+
+        Message reply = messages(bob).sendMessage(SendMessageRequest.newBuilder().setConversationId(conversation)
+                .setText("hi, by id").build()).getMessage();
+        assertEquals(alice.id().toString(), reply.getRecipientId());
+        assertEquals(conversation, reply.getConversationId());
+        GetHistoryResponse history = messages(alice).getHistory(GetHistoryRequest.newBuilder().setConversationId(conversation).build());
+        assertEquals(List.of(reply, first), history.getMessagesList());
+        MarkReadResponse read = messages(alice).markRead(MarkReadRequest.newBuilder().setConversationId(conversation).build());
+        assertEquals(0, read.getUnreadCount());
+        assertEquals(reply.getId(), read.getLastReadMessageId());
+
+        // Exactly one of the two forms.
+        assertStatus(Status.Code.INVALID_ARGUMENT, () -> messages(alice).sendMessage(send(bob, "both", "").toBuilder()
+                .setConversationId(conversation).build()));
+        assertStatus(Status.Code.INVALID_ARGUMENT, () -> messages(alice).sendMessage(SendMessageRequest.newBuilder().setText("neither").build()));
+        assertStatus(Status.Code.INVALID_ARGUMENT, () -> messages(alice).getHistory(history(bob, 0, 0).toBuilder()
+                .setConversationId(conversation).build()));
+        assertStatus(Status.Code.INVALID_ARGUMENT, () -> messages(alice).markRead(MarkReadRequest.getDefaultInstance()));
+        assertStatus(Status.Code.INVALID_ARGUMENT, () -> messages(alice).getHistory(GetHistoryRequest.newBuilder()
+                .setConversationId("not-a-uuid").build()));
+
+        // Someone else's conversation and one that does not exist look the same: ids cannot be probed.
+        for (String other : List.of(conversation, UUID.randomUUID().toString())) {
+            StatusRuntimeException read1 = assertThrows(StatusRuntimeException.class, () -> messages(carol).getHistory(
+                    GetHistoryRequest.newBuilder().setConversationId(other).build()));
+            assertEquals(Status.Code.NOT_FOUND, read1.getStatus().getCode());
+            assertEquals("No conversation with id " + other, read1.getStatus().getDescription());
+            assertStatus(Status.Code.NOT_FOUND, () -> messages(carol).sendMessage(SendMessageRequest.newBuilder()
+                    .setConversationId(other).setText("let me in").build()));
+            assertStatus(Status.Code.NOT_FOUND, () -> messages(carol).markRead(MarkReadRequest.newBuilder()
+                    .setConversationId(other).build()));
+        }
+        assertEquals(2, messages(bob).getHistory(history(alice, 0, 0)).getMessagesCount(), "the refused sends stored nothing");
+    }
+
+    @Test
     void markReadLowersTheUnreadCountToZero() {
         TestUser alice = TestUser.create(channel, "mark");
         TestUser bob = TestUser.create(channel, "mark");

@@ -428,6 +428,42 @@ class RestApiTest {
     }
 
     @Test
+    void aConversationCanBeNamedByItsIdForSendingHistoryAndMarkingRead() throws Exception {
+        TestUser alice = TestUser.create(channel, "restid");
+        TestUser bob = TestUser.create(channel, "restid");
+        TestUser carol = TestUser.create(channel, "restid");
+        send(alice, bob, "hello");
+        String conversation = parse(contract.assertExchange(get("/conversations", bob.token()), null))
+                .getJsonArray("conversations").getJsonObject(0).getString("id");
+
+        String byId = json("conversationId", conversation, "text", "hi, by id");
+        var sent = contract.assertExchange(post("/messages/send", bob.token(), JSON, byId), byId);
+        assertEquals(201, sent.statusCode(), sent.body());
+        assertEquals(alice.id().toString(), parse(sent).getJsonObject("message").getString("recipientId"));
+        var history = contract.assertExchange(get("/messages/history?conversation=" + conversation, alice.token()), null);
+        assertEquals(200, history.statusCode(), history.body());
+        assertEquals(List.of("hi, by id", "hello"), parse(history).getJsonArray("messages").getValuesAs(JsonObject.class).stream()
+                .map(message -> message.getString("text")).toList());
+        var read = contract.assertExchange(post("/conversations/" + conversation + "/read", alice.token(), null, null), null);
+        assertEquals(200, read.statusCode(), read.body());
+        assertEquals("0", unreadWith(alice, bob));
+
+        String both = json("recipientId", alice.id().toString(), "conversationId", conversation, "text", "both");
+        assertProblem(contract.assertExchange(post("/messages/send", bob.token(), JSON, both), both), 400, "invalid-argument");
+        assertProblem(get("/messages/history?conversation=" + conversation + "&with=" + alice.id(), bob.token()), 400,
+                "invalid-argument");
+        // Someone else's conversation and one that does not exist look the same.
+        for (String other : List.of(conversation, UUID.randomUUID().toString())) {
+            assertProblem(contract.assertExchange(get("/messages/history?conversation=" + other, carol.token()), null),
+                    404, "not-found");
+            String intrusion = json("conversationId", other, "text", "let me in");
+            assertProblem(post("/messages/send", carol.token(), JSON, intrusion), 404, "not-found");
+        }
+        assertEquals(2, parse(get("/messages/history?with=" + bob.id(), alice.token())).getJsonArray("messages").size(),
+                "the refused sends stored nothing");
+    }
+
+    @Test
     void markReadLowersUnreadCountWithAndWithoutBody() throws Exception {
         TestUser alice = TestUser.create(channel, "read");
         TestUser bob = TestUser.create(channel, "read");
