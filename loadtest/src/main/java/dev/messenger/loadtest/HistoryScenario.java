@@ -115,16 +115,20 @@ final class HistoryScenario implements Callable<Integer> {
             System.out.printf("ListConversations (%,d)  %s%n", conversations + 1, list.summary());
 
             String historyPlan = explain(db, """
-                    SELECT m.id, m.sender_id, m.recipient_id, m.body, m.client_message_id, m.sent_at, m.conversation_id
+                    SELECT m.id, m.sender_id, m.recipient_id, m.body, m.client_message_id, m.sent_at, m.conversation_id,
+                           m.change_kind, array_to_string(m.change_users, ',') AS change_users, m.change_title
                     FROM messages m
-                    WHERE m.conversation_id = CAST(? AS uuid) AND m.id < ? ORDER BY m.id DESC LIMIT 51""",
-                    bigConversation(alice, bob), ids[ids.length / 2]);
+                    WHERE m.conversation_id = CAST(? AS uuid) AND m.id < ?
+                      AND EXISTS (SELECT 1 FROM unnest(CAST(? AS bigint[]), CAST(? AS bigint[])) AS p(after_id, up_to)
+                                  WHERE m.id > p.after_id AND m.id <= p.up_to)
+                    ORDER BY m.id DESC LIMIT 51""",
+                    bigConversation(alice, bob), ids[ids.length / 2], new Long[] {0L}, new Long[] {Long.MAX_VALUE});
             String conversationsPlan = explain(db, """
                     SELECT c.unread_count, c.last_read_message_id, k.kind, k.title, k.member_count,
                            u.id AS peer_id, u.username, u.display_name, u.created_at,
                            m.id, m.sender_id, m.recipient_id, m.body, m.client_message_id, m.sent_at, m.conversation_id
                     FROM conversation_members c JOIN conversations k ON k.id = c.conversation_id
-                    JOIN users u ON u.id = c.peer_id JOIN messages m ON m.id = c.last_message_id
+                    LEFT JOIN users u ON u.id = c.peer_id JOIN messages m ON m.id = c.last_message_id
                     WHERE c.user_id = CAST(? AS uuid) AND c.last_message_id < ? ORDER BY c.last_message_id DESC LIMIT 51""",
                     alice, Long.MAX_VALUE);
             System.out.println("Plan, deep history page:\n" + historyPlan);

@@ -1,14 +1,11 @@
 package dev.messenger.messages;
 
-import dev.messenger.api.v1.Conversation;
-import dev.messenger.api.v1.ConversationKind;
+import dev.messenger.api.v1.MemberSeq;
 import dev.messenger.api.v1.Message;
 import dev.messenger.api.v1.MessageSentEvent;
-import dev.messenger.api.v1.User;
 import dev.messenger.platform.db.MessageRows;
 import dev.messenger.platform.db.Rows;
 import dev.messenger.platform.db.Transactions;
-import dev.messenger.platform.service.ProtoTime;
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbRow;
@@ -21,7 +18,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 /** Messages, feeds, conversations and the outbox: everything a send writes, in one transaction per batch of sends. */
 final class MessageRepository {
@@ -33,8 +29,16 @@ final class MessageRepository {
         this.eventsTopic = eventsTopic;
     }
 
-    /** A stored message and its numbers in the two feeds. */
-    record Sent(Message message, long recipientSeq, long senderSeq) {
+    /** A stored message and its number in the feed of each member who receives it. */
+    record Sent(Message message, Map<UUID, Long> seqs) {
+        long senderSeq() {
+            return seqs.get(UUID.fromString(message.getSenderId()));
+        }
+
+        /** For a message of a direct conversation. */
+        long recipientSeq() {
+            return seqs.get(UUID.fromString(message.getRecipientId()));
+        }
     }
 
     /** The message a sender already sent with this client id, if any. */
@@ -48,10 +52,22 @@ final class MessageRepository {
                 .map(MessageRows::message);
     }
 
-    /** A send to store: validated, not yet stored. */
-    record Draft(UUID senderId, UUID recipientId, String text, String clientMessageId) {
-        UUID conversationId() {
-            return DirectConversation.id(senderId, recipientId);
+    /**
+     * A send to store: validated, not yet stored.
+     *
+     * @param recipientId the other member of a direct conversation; null for a group's message
+     */
+    record Draft(UUID senderId, UUID recipientId, UUID conversationId, String text, String clientMessageId) {
+        static Draft direct(UUID senderId, UUID recipientId, String text, String clientMessageId) {
+            return new Draft(senderId, recipientId, DirectConversation.id(senderId, recipientId), text, clientMessageId);
+        }
+
+        static Draft toGroup(UUID senderId, UUID groupId, String text, String clientMessageId) {
+            return new Draft(senderId, null, groupId, text, clientMessageId);
+        }
+
+        boolean toGroup() {
+            return recipientId == null;
         }
     }
 
@@ -74,33 +90,53 @@ final class MessageRepository {
         /** The sender's account was deleted while the send was on its way. */
         record SenderDeleted() implements Outcome {
         }
+
+        /** The sender is no member of the group (any more). */
+        record NotMember() implements Outcome {
+        }
     }
 
     /**
-     * Stores a batch of drafts in one transaction of three statements, whatever its size: lock the
-     * feed heads of everyone involved (in one global order, so concurrent batches cannot deadlock, and
-     * so messages between the same users get ids and feed numbers in commit order), insert the
-     * messages, then write feed entries, new heads, outbox events, conversations and their members' rows together.
+     * Stores a batch of drafts in one transaction of three statements, whatever its size (five when
+     * the batch holds a group's message): share-lock the groups and read their members (so a
+     * membership change waits for the batch, and the batch for it), lock the feed heads of everyone
+     * who receives a message (in one global order, so concurrent batches cannot deadlock, and so the
+     * messages of a conversation get ids and feed numbers in commit order), insert the messages, then
+     * write feed entries, new heads, outbox events, conversations and their members' rows together.
      *
      * @return one outcome per draft, in the drafts' order
      */
     List<Outcome> store(List<Draft> drafts) {
         return Transactions.inTransaction(db, tx -> {
-            Map<UUID, Long> heads = new HashMap<>();
-            Set<UUID> deleted = new HashSet<>();
-            lockFeedHeads(tx, drafts, heads, deleted);
+            Set<UUID> groups = new HashSet<>();
+            drafts.stream().filter(Draft::toGroup).forEach(draft -> groups.add(draft.conversationId()));
+            Map<UUID, List<UUID>> members = groups.isEmpty() ? Map.of() : lockGroupsAndReadMembers(tx, groups);
+            Set<UUID> users = new HashSet<>();
+            for (Draft draft : drafts) {
+                users.add(draft.senderId());
+                if (!draft.toGroup()) {
+                    users.add(draft.recipientId());
+                }
+            }
+            members.values().forEach(users::addAll);
+            FeedHeads heads = FeedHeads.lock(tx, users);
+            // A deleted account receives nothing more, in groups either.
+            Map<UUID, List<UUID>> receiving = new HashMap<>();
+            members.forEach((group, all) -> receiving.put(group, all.stream().filter(heads::receives).toList()));
             List<Integer> storable = new ArrayList<>();
             for (int i = 0; i < drafts.size(); i++) {
                 Draft draft = drafts.get(i);
-                if (heads.containsKey(draft.recipientId()) && !deleted.contains(draft.recipientId())
-                        && !deleted.contains(draft.senderId())) {
+                boolean reaches = draft.toGroup()
+                        ? receiving.getOrDefault(draft.conversationId(), List.of()).contains(draft.senderId())
+                        : heads.receives(draft.recipientId());
+                if (reaches && !heads.deleted(draft.senderId())) {
                     storable.add(i);
                 }
             }
             Map<Integer, Message> stored = new HashMap<>();
             insertMessages(tx, storable.stream().map(drafts::get).toList())
                     .forEach((index, message) -> stored.put(storable.get(index), message));
-            BatchPlan plan = BatchPlan.of(heads, List.copyOf(stored.values()));
+            BatchPlan plan = BatchPlan.of(heads.lastSeqs(), List.copyOf(stored.values()), receiving);
             if (!plan.sent().isEmpty()) {
                 writeFeedsAndConversations(tx, plan);
             }
@@ -108,55 +144,56 @@ final class MessageRepository {
             plan.sent().forEach(sent -> sentById.put(sent.message().getId(), sent));
             List<Outcome> outcomes = new ArrayList<>(drafts.size());
             for (int i = 0; i < drafts.size(); i++) {
-                Message message = stored.get(i);
-                Draft draft = drafts.get(i);
-                if (message != null) {
-                    outcomes.add(new Outcome.Stored(sentById.get(message.getId())));
-                } else if (!heads.containsKey(draft.recipientId())) {
-                    outcomes.add(new Outcome.UnknownRecipient());
-                } else if (deleted.contains(draft.senderId())) {
-                    outcomes.add(new Outcome.SenderDeleted());
-                } else if (deleted.contains(draft.recipientId())) {
-                    outcomes.add(new Outcome.RecipientDeleted());
-                } else {
-                    outcomes.add(new Outcome.ClientIdTaken());
-                }
+                outcomes.add(outcome(drafts.get(i), stored.get(i), sentById, heads, receiving));
             }
             return outcomes;
         });
     }
 
-    /**
-     * Locks the feed heads of every sender and recipient that exists (creating missing heads at 0), in
-     * PostgreSQL's uuid order, into {@code heads}; a user that does not exist is simply absent from
-     * it, and one whose account was deleted is also put in {@code deleted}.
-     */
-    private static void lockFeedHeads(DbExecute tx, List<Draft> drafts, Map<UUID, Long> heads, Set<UUID> deleted) {
-        String[] users = drafts.stream()
-                .flatMap(draft -> Stream.of(draft.senderId(), draft.recipientId()))
-                .distinct()
-                .map(UUID::toString)
-                .toArray(String[]::new);
-        try (var rows = tx.createQuery("""
-                        WITH involved AS (
-                            SELECT u.id, u.deleted_at IS NOT NULL AS deleted FROM users u WHERE u.id = ANY(CAST(:users AS uuid[]))
-                        ), locked AS (
-                            INSERT INTO feed_heads AS h (user_id, last_seq)
-                            SELECT id, 0 FROM involved ORDER BY id
-                            ON CONFLICT (user_id) DO UPDATE SET last_seq = h.last_seq
-                            RETURNING user_id, last_seq
-                        )
-                        SELECT l.user_id, l.last_seq, i.deleted FROM locked l JOIN involved i ON i.id = l.user_id""")
-                .addParam("users", users)
-                .execute()) {
-            rows.forEach(row -> {
-                UUID user = Rows.uuid(row, "user_id");
-                heads.put(user, Rows.longValue(row, "last_seq"));
-                if (row.column("deleted").get(Boolean.class)) {
-                    deleted.add(user);
-                }
-            });
+    private static Outcome outcome(Draft draft, Message message, Map<Long, Sent> sentById, FeedHeads heads,
+                                   Map<UUID, List<UUID>> receiving) {
+        if (message != null) {
+            return new Outcome.Stored(sentById.get(message.getId()));
         }
+        if (heads.deleted(draft.senderId())) {
+            return new Outcome.SenderDeleted();
+        }
+        if (draft.toGroup()) {
+            return receiving.getOrDefault(draft.conversationId(), List.of()).contains(draft.senderId())
+                    ? new Outcome.ClientIdTaken() : new Outcome.NotMember();
+        }
+        if (!heads.exists(draft.recipientId())) {
+            return new Outcome.UnknownRecipient();
+        }
+        return heads.deleted(draft.recipientId()) ? new Outcome.RecipientDeleted() : new Outcome.ClientIdTaken();
+    }
+
+    /**
+     * Share-locks the groups (a membership change takes the same rows for update), then reads their
+     * current members in a statement of its own: one that started before the lock was granted would
+     * not see a change committed while it waited.
+     */
+    private static Map<UUID, List<UUID>> lockGroupsAndReadMembers(DbExecute tx, Set<UUID> groups) {
+        String[] ids = groups.stream().map(UUID::toString).sorted().toArray(String[]::new);
+        try (var rows = tx.createQuery("""
+                        SELECT id FROM conversations WHERE id = ANY(CAST(:groups AS uuid[])) AND kind = 'group'
+                        ORDER BY id FOR SHARE""")
+                .addParam("groups", ids)
+                .execute()) {
+            // Locked, nothing to read: the rows are closed here, the locks held until the transaction ends.
+            rows.forEach(row -> { });
+        }
+        Map<UUID, List<UUID>> members = new HashMap<>();
+        try (var rows = tx.createQuery("""
+                        SELECT conversation_id, user_id FROM conversation_members
+                        WHERE conversation_id = ANY(CAST(:groups AS uuid[])) AND active
+                        ORDER BY conversation_id, user_id""")
+                .addParam("groups", ids)
+                .execute()) {
+            rows.forEach(row -> members.computeIfAbsent(Rows.uuid(row, "conversation_id"), group -> new ArrayList<>())
+                    .add(Rows.uuid(row, "user_id")));
+        }
+        return members;
     }
 
     /**
@@ -181,11 +218,13 @@ final class MessageRepository {
                             OVERRIDING SYSTEM VALUE
                             SELECT id, sender_id, recipient_id, conversation_id, body, client_message_id FROM input ORDER BY id
                             ON CONFLICT (sender_id, client_message_id) WHERE client_message_id IS NOT NULL DO NOTHING
-                            RETURNING id, sender_id, recipient_id, conversation_id, body, client_message_id, sent_at
+                            RETURNING id, sender_id, recipient_id, conversation_id, body, client_message_id, sent_at,
+                                      change_kind, change_users, change_title
                         )
                         SELECT input.ord, %s FROM stored m JOIN input USING (id)""".formatted(MessageRows.columns("m")))
                 .addParam("senders", drafts.stream().map(draft -> draft.senderId().toString()).toArray(String[]::new))
-                .addParam("recipients", drafts.stream().map(draft -> draft.recipientId().toString()).toArray(String[]::new))
+                .addParam("recipients", drafts.stream().map(draft -> draft.toGroup() ? null : draft.recipientId().toString())
+                        .toArray(String[]::new))
                 .addParam("conversations", drafts.stream().map(draft -> draft.conversationId().toString()).toArray(String[]::new))
                 .addParam("bodies", drafts.stream().map(Draft::text).toArray(String[]::new))
                 .addParam("clientIds", drafts.stream().map(Draft::clientMessageId).toArray(String[]::new))
@@ -201,16 +240,15 @@ final class MessageRepository {
      */
     private void writeFeedsAndConversations(DbExecute tx, BatchPlan plan) {
         List<Sent> sent = plan.sent();
-        List<String> entryUsers = new ArrayList<>(sent.size() * 2);
-        List<Long> entrySeqs = new ArrayList<>(sent.size() * 2);
-        List<Long> entryMessages = new ArrayList<>(sent.size() * 2);
+        List<String> entryUsers = new ArrayList<>();
+        List<Long> entrySeqs = new ArrayList<>();
+        List<Long> entryMessages = new ArrayList<>();
         for (Sent one : sent) {
-            entryUsers.add(one.message().getSenderId());
-            entrySeqs.add(one.senderSeq());
-            entryMessages.add(one.message().getId());
-            entryUsers.add(one.message().getRecipientId());
-            entrySeqs.add(one.recipientSeq());
-            entryMessages.add(one.message().getId());
+            one.seqs().forEach((user, seq) -> {
+                entryUsers.add(user.toString());
+                entrySeqs.add(seq);
+                entryMessages.add(one.message().getId());
+            });
         }
         List<BatchPlan.ConversationChange> conversations = plan.conversations();
         // Outbox rows go in in id order, which is the order the relay publishes them.
@@ -247,61 +285,59 @@ final class MessageRepository {
                 .addParam("entrySeqs", entrySeqs.toArray(Long[]::new))
                 .addParam("entryMessages", entryMessages.toArray(Long[]::new))
                 .addParam("topic", eventsTopic)
-                .addParam("eventKeys", sent.stream().map(one -> one.message().getRecipientId()).toArray(String[]::new))
+                .addParam("eventKeys", sent.stream().map(MessageRepository::eventKey).toArray(String[]::new))
                 .addParam("eventPayloads", sent.stream().map(MessageRepository::event).toArray(byte[][]::new))
-                .addParam("opened", conversations.stream().map(change -> change.conversation().toString()).toArray(String[]::new))
+                .addParam("opened", conversations.stream().filter(change -> change.peer() != null)
+                        .map(change -> change.conversation().toString()).toArray(String[]::new))
                 .addParam("conversations", conversations.stream().map(change -> change.conversation().toString()).toArray(String[]::new))
                 .addParam("owners", conversations.stream().map(change -> change.owner().toString()).toArray(String[]::new))
-                .addParam("peers", conversations.stream().map(change -> change.peer().toString()).toArray(String[]::new))
+                .addParam("peers", conversations.stream().map(change -> change.peer() == null ? null : change.peer().toString())
+                        .toArray(String[]::new))
                 .addParam("lastMessages", conversations.stream().map(BatchPlan.ConversationChange::lastMessageId).toArray(Long[]::new))
                 .addParam("unread", conversations.stream().map(BatchPlan.ConversationChange::unread).toArray(Long[]::new))
                 .addParam("lastRead", conversations.stream().map(BatchPlan.ConversationChange::lastReadMessageId).toArray(Long[]::new))
                 .execute();
     }
 
-    private static byte[] event(Sent sent) {
-        return MessageSentEvent.newBuilder()
-                .setMessage(sent.message())
-                .setRecipientSeq(sent.recipientSeq())
-                .setSenderSeq(sent.senderSeq())
-                .build()
-                .toByteArray();
+    /** A direct message is keyed by its recipient, a group's by the group: each instance reads every partition. */
+    private static String eventKey(Sent sent) {
+        Message message = sent.message();
+        return message.getRecipientId().isEmpty() ? message.getConversationId() : message.getRecipientId();
     }
 
-    /** The conversation's messages with id below {@code beforeId}, newest first. */
-    List<Message> history(UUID conversation, long beforeId, int limit) {
+    static byte[] event(Sent sent) {
+        MessageSentEvent.Builder event = MessageSentEvent.newBuilder().setMessage(sent.message());
+        if (sent.message().getRecipientId().isEmpty()) {
+            sent.seqs().forEach((user, seq) -> event.addMemberSeqs(MemberSeq.newBuilder().setUserId(user.toString()).setSeq(seq)));
+        } else {
+            event.setRecipientSeq(sent.recipientSeq()).setSenderSeq(sent.senderSeq());
+        }
+        return event.build().toByteArray();
+    }
+
+    /**
+     * The conversation's messages with id below {@code beforeId} that fall in one of the reader's
+     * periods, newest first. Nothing after the last period is read (a member who left long ago
+     * starts where they left, not at the newest message).
+     */
+    List<Message> history(UUID conversation, List<ConversationRepository.Period> periods, long beforeId, int limit) {
+        long lastVisible = periods.stream().mapToLong(ConversationRepository.Period::upTo).max().orElse(0);
+        long before = lastVisible == Long.MAX_VALUE ? beforeId : Math.min(beforeId, lastVisible + 1);
         try (var rows = db.execute().createQuery("""
                         SELECT %s FROM messages m
                         WHERE m.conversation_id = CAST(:conversation AS uuid) AND m.id < :before
+                          AND EXISTS (SELECT 1 FROM unnest(CAST(:afters AS bigint[]), CAST(:upTos AS bigint[])) AS p(after_id, up_to)
+                                      WHERE m.id > p.after_id AND m.id <= p.up_to)
                         ORDER BY m.id DESC
                         LIMIT :limit""".formatted(MessageRows.columns("m")))
                 .addParam("conversation", conversation)
-                .addParam("before", beforeId)
+                .addParam("afters", periods.stream().map(ConversationRepository.Period::after).toArray(Long[]::new))
+                .addParam("upTos", periods.stream().map(ConversationRepository.Period::upTo).toArray(Long[]::new))
+                .addParam("before", before)
                 .addParam("limit", limit)
                 .execute()) {
             return rows.map(MessageRows::message).toList();
         }
-    }
-
-    boolean isMember(UUID conversation, UUID user) {
-        return db.execute().createGet("""
-                        SELECT 1 AS found FROM conversation_members
-                        WHERE conversation_id = CAST(:conversation AS uuid) AND user_id = CAST(:user AS uuid)""")
-                .addParam("conversation", conversation)
-                .addParam("user", user)
-                .execute()
-                .isPresent();
-    }
-
-    /** The other member of a direct conversation {@code member} belongs to; empty when they do not belong to it. */
-    Optional<UUID> directPeer(UUID conversation, UUID member) {
-        return db.execute().createGet("""
-                        SELECT peer_id FROM conversation_members
-                        WHERE conversation_id = CAST(:conversation AS uuid) AND user_id = CAST(:member AS uuid)""")
-                .addParam("conversation", conversation)
-                .addParam("member", member)
-                .execute()
-                .map(row -> Rows.nullableUuid(row, "peer_id"));
     }
 
     boolean userExists(UUID id) {
@@ -314,50 +350,6 @@ final class MessageRepository {
                 .execute()
                 .map(row -> Rows.longValue(row, "last_seq"))
                 .orElse(0L);
-    }
-
-    /** The owner's conversations whose last message id is below {@code beforeMessageId}, most recent first. */
-    List<Conversation> conversations(UUID owner, long beforeMessageId, int limit) {
-        try (var rows = db.execute().createQuery("""
-                        SELECT c.unread_count, c.last_read_message_id, k.kind, k.title, k.member_count,
-                               u.id AS peer_id, u.username, u.display_name, u.created_at, u.deleted_at IS NOT NULL AS peer_deleted,
-                               %s
-                        FROM conversation_members c
-                        JOIN conversations k ON k.id = c.conversation_id
-                        JOIN users u ON u.id = c.peer_id
-                        JOIN messages m ON m.id = c.last_message_id
-                        WHERE c.user_id = CAST(:owner AS uuid) AND c.last_message_id < :before
-                        ORDER BY c.last_message_id DESC
-                        LIMIT :limit""".formatted(MessageRows.columns("m")))
-                .addParam("owner", owner)
-                .addParam("before", beforeMessageId)
-                .addParam("limit", limit)
-                .execute()) {
-            return rows.map(MessageRepository::conversation).toList();
-        }
-    }
-
-    private static Conversation conversation(DbRow row) {
-        User peer = User.newBuilder()
-                .setId(Rows.uuid(row, "peer_id").toString())
-                .setUsername(Rows.string(row, "username"))
-                .setDisplayName(Rows.string(row, "display_name"))
-                .setCreatedAt(ProtoTime.of(Rows.instant(row, "created_at")))
-                .setDeleted(row.column("peer_deleted").get(Boolean.class))
-                .build();
-        Message last = MessageRows.message(row);
-        String title = Rows.nullableString(row, "title");
-        return Conversation.newBuilder()
-                .setId(last.getConversationId())
-                .setKind(Rows.string(row, "kind").equals("group") ? ConversationKind.CONVERSATION_KIND_GROUP
-                        : ConversationKind.CONVERSATION_KIND_DIRECT)
-                .setTitle(title == null ? "" : title)
-                .setMemberCount((int) Rows.longValue(row, "member_count"))
-                .setPeer(peer)
-                .setLastMessage(last)
-                .setUnreadCount(Rows.longValue(row, "unread_count"))
-                .setLastReadMessageId(Rows.longValue(row, "last_read_message_id"))
-                .build();
     }
 
     /** The read position after marking, and the messages still unread. */
@@ -385,7 +377,7 @@ final class MessageRepository {
             long unread = tx.createGet("""
                             SELECT count(*) AS unread FROM messages m
                             WHERE m.conversation_id = CAST(:conversation AS uuid) AND m.id > :lastRead
-                              AND m.sender_id <> CAST(:owner AS uuid)""")
+                              AND m.sender_id <> CAST(:owner AS uuid) AND m.change_kind IS NULL""")
                     .addParam("conversation", conversation)
                     .addParam("owner", owner)
                     .addParam("lastRead", newLastRead)

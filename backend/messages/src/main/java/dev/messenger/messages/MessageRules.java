@@ -10,6 +10,8 @@ final class MessageRules {
     static final int MAX_TEXT_CODE_POINTS = 4096;
     static final int HISTORY_DEFAULT_LIMIT = 50;
     static final int CONVERSATIONS_DEFAULT_LIMIT = 50;
+    static final int MEMBERS_DEFAULT_LIMIT = 50;
+    static final int MAX_TITLE_CODE_POINTS = 64;
     private static final Pattern CLIENT_MESSAGE_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
     private MessageRules() {
@@ -36,6 +38,19 @@ final class MessageRules {
      */
     private static boolean isWhitespace(int codePoint) {
         return Character.isWhitespace(codePoint) || Character.isSpaceChar(codePoint) || codePoint == '\uFEFF';
+    }
+
+    /** A group's title, without surrounding whitespace. */
+    static String groupTitle(String title) {
+        String stripped = title == null ? "" : title.strip();
+        if (stripped.length() > 2 * MAX_TITLE_CODE_POINTS || stripped.codePointCount(0, stripped.length()) > MAX_TITLE_CODE_POINTS) {
+            throw ApiException.invalid("title must be at most " + MAX_TITLE_CODE_POINTS + " characters");
+        }
+        TextChecks.requireStorable(stripped, "title");
+        if (stripped.codePoints().allMatch(MessageRules::isWhitespace)) {
+            throw ApiException.invalid("title must not be empty");
+        }
+        return stripped;
     }
 
     /** The client's idempotency key, or null when it gave none. */

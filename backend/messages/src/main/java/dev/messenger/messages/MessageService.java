@@ -1,29 +1,40 @@
 package dev.messenger.messages;
 
 import dev.messenger.api.v1.Conversation;
+import dev.messenger.api.v1.Member;
 import dev.messenger.api.v1.Message;
 import dev.messenger.platform.auth.Caller;
 import dev.messenger.platform.errors.ApiException;
 import dev.messenger.platform.limits.ClientAddress;
 import dev.messenger.platform.limits.RateLimit;
+import dev.messenger.platform.service.Ids;
 import dev.messenger.platform.service.Paging;
 
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.logging.Logger;
 
 /** Messages' behaviour, shared by the gRPC and REST front doors. */
 public final class MessageService {
     private static final Logger LOG = Logger.getLogger(MessageService.class.getName());
+    private static final UUID FIRST_USER_ID = new UUID(0, 0);
 
     private final MessageRepository messages;
+    private final ConversationRepository conversations;
     private final SendBatcher sends;
     private final RateLimit sendLimit;
+    private final int groupMaxMembers;
 
-    MessageService(MessageRepository messages, SendBatcher sends, RateLimit sendLimit) {
+    MessageService(MessageRepository messages, ConversationRepository conversations, SendBatcher sends, RateLimit sendLimit,
+                   int groupMaxMembers) {
         this.messages = messages;
+        this.conversations = conversations;
         this.sends = sends;
         this.sendLimit = sendLimit;
+        this.groupMaxMembers = groupMaxMembers;
     }
 
     public record SendResult(Message message, boolean duplicate) {
@@ -35,53 +46,69 @@ public final class MessageService {
     public record ConversationPage(List<Conversation> conversations, String nextPageToken, long feedSeq) {
     }
 
+    public record MemberPage(List<Member> members, String nextPageToken) {
+    }
+
     public SendResult send(Caller caller, ClientAddress from, ConversationRef to, String text, String clientMessageId) {
         sendLimit.check(from, caller.userId());
         String validText = MessageRules.text(text);
         String clientId = MessageRules.clientMessageId(clientMessageId);
-        UUID recipientId = switch (to) {
-            case ConversationRef.WithPeer(UUID peer) -> peer;
-            case ConversationRef.ById(UUID conversation) -> messages.directPeer(conversation, caller.userId())
-                    .orElseThrow(() -> noConversation(conversation));
+        MessageRepository.Draft draft = switch (to) {
+            case ConversationRef.WithPeer(UUID peer) -> {
+                if (peer.equals(caller.userId())) {
+                    throw ApiException.invalid("You cannot send a message to yourself");
+                }
+                yield MessageRepository.Draft.direct(caller.userId(), peer, validText, clientId);
+            }
+            case ConversationRef.ById(UUID conversation) -> {
+                var access = conversations.access(conversation, caller.userId())
+                        .filter(ConversationRepository.Access::active)
+                        .orElseThrow(() -> noConversation(conversation));
+                yield access.group()
+                        ? MessageRepository.Draft.toGroup(caller.userId(), conversation, validText, clientId)
+                        : MessageRepository.Draft.direct(caller.userId(), access.peer(), validText, clientId);
+            }
         };
-        if (recipientId.equals(caller.userId())) {
-            throw ApiException.invalid("You cannot send a message to yourself");
-        }
-        var draft = new MessageRepository.Draft(caller.userId(), recipientId, validText, clientId);
         return switch (sends.store(draft)) {
             case MessageRepository.Outcome.Stored(MessageRepository.Sent sent) -> {
-                LOG.fine(() -> "Stored message " + sent.message().getId() + " from " + caller.userId() + " to " + recipientId
-                        + " (feed seq " + sent.recipientSeq() + ")");
+                LOG.fine(() -> "Stored message " + sent.message().getId() + " from " + caller.userId() + " in "
+                        + draft.conversationId() + " (" + sent.seqs().size() + " feeds)");
                 yield new SendResult(sent.message(), false);
             }
             // Read after the commit that found the earlier message, so it is there to read.
             case MessageRepository.Outcome.ClientIdTaken() ->
-                    duplicate(messages.findByClientId(caller.userId(), clientId).orElseThrow(), recipientId, validText);
-            case MessageRepository.Outcome.UnknownRecipient() -> throw ApiException.notFound("No user with id " + recipientId);
-            case MessageRepository.Outcome.RecipientDeleted() -> throw ApiException.notFound("User " + recipientId + " deleted their account");
+                    duplicate(messages.findByClientId(caller.userId(), clientId).orElseThrow(), draft.conversationId(), validText);
+            case MessageRepository.Outcome.UnknownRecipient() -> throw ApiException.notFound("No user with id " + draft.recipientId());
+            case MessageRepository.Outcome.RecipientDeleted() ->
+                    throw ApiException.notFound("User " + draft.recipientId() + " deleted their account");
             case MessageRepository.Outcome.SenderDeleted() -> throw ApiException.unauthenticated("Your account was deleted");
+            case MessageRepository.Outcome.NotMember() -> throw noConversation(draft.conversationId());
         };
     }
 
-    private static SendResult duplicate(Message earlier, UUID recipientId, String text) {
-        if (!earlier.getRecipientId().equals(recipientId.toString()) || !earlier.getText().equals(text)) {
+    private static SendResult duplicate(Message earlier, UUID conversation, String text) {
+        if (!earlier.getConversationId().equals(conversation.toString()) || !earlier.getText().equals(text)) {
             throw ApiException.alreadyExists("clientMessageId was already used for a different message");
         }
         return new SendResult(earlier, true);
     }
 
     /**
-     * By id, a conversation the caller is not a member of is NOT_FOUND, as one that does not exist:
-     * ids cannot be probed. With a peer, a conversation not begun yet is empty.
+     * By id, a conversation the caller has no part in is NOT_FOUND, as one that does not exist: ids
+     * cannot be probed. A group's member reads the messages of the periods they were a member in.
+     * With a peer, a conversation not begun yet is empty.
      */
     public History history(Caller caller, ConversationRef conversation, long beforeId, long limit) {
         long before = MessageRules.beforeId(beforeId);
         int pageSize = Paging.limit(limit, MessageRules.HISTORY_DEFAULT_LIMIT, Paging.MAX_PAGE);
         UUID id = conversation.idFor(caller.userId());
-        if (conversation instanceof ConversationRef.ById && !messages.isMember(id, caller.userId())) {
-            throw noConversation(id);
-        }
-        List<Message> page = messages.history(id, before, pageSize + 1);
+        List<ConversationRepository.Period> periods = switch (conversation) {
+            case ConversationRef.ById byId -> conversations.access(id, caller.userId())
+                    .map(ConversationRepository.Access::periods)
+                    .orElseThrow(() -> noConversation(id));
+            case ConversationRef.WithPeer withPeer -> List.of(ConversationRepository.Period.ALL);
+        };
+        List<Message> page = messages.history(id, periods, before, pageSize + 1);
         if (page.isEmpty() && conversation instanceof ConversationRef.WithPeer(UUID peerId)
                 && !peerId.equals(caller.userId()) && !messages.userExists(peerId)) {
             throw ApiException.notFound("No user with id " + peerId);
@@ -96,12 +123,67 @@ public final class MessageService {
         // Read the feed position first: whatever arrives after it is in the feed, even if the
         // list below already shows it (clients drop repeats by message id).
         long feedSeq = messages.feedHead(caller.userId());
-        List<Conversation> found = messages.conversations(caller.userId(), before, pageSize + 1);
+        List<Conversation> found = conversations.conversations(caller.userId(), before, pageSize + 1);
         if (found.size() <= pageSize) {
             return new ConversationPage(found, "", feedSeq);
         }
         List<Conversation> page = List.copyOf(found.subList(0, pageSize));
         return new ConversationPage(page, Long.toString(page.getLast().getLastMessage().getId()), feedSeq);
+    }
+
+    /** A conversation the caller is or was a member of. */
+    public Conversation conversation(Caller caller, UUID id) {
+        return conversations.conversation(id, caller.userId()).orElseThrow(() -> noConversation(id));
+    }
+
+    /** The current members of a conversation the caller belongs to, paged by user id. */
+    public MemberPage members(Caller caller, UUID id, long limit, String pageToken) {
+        int pageSize = Paging.limit(limit, MessageRules.MEMBERS_DEFAULT_LIMIT, Paging.MAX_PAGE);
+        UUID after = pageToken == null || pageToken.isEmpty() ? FIRST_USER_ID : decodeMemberToken(pageToken);
+        conversations.access(id, caller.userId())
+                .filter(ConversationRepository.Access::active)
+                .orElseThrow(() -> noConversation(id));
+        List<Member> found = conversations.members(id, after, pageSize + 1);
+        if (found.size() <= pageSize) {
+            return new MemberPage(found, "");
+        }
+        List<Member> page = List.copyOf(found.subList(0, pageSize));
+        return new MemberPage(page, page.getLast().getUser().getId());
+    }
+
+    /**
+     * A group of the caller (its admin) and the given users; repeats and the caller among them are
+     * ignored. All of them must exist and not have deleted their account: otherwise nothing is created.
+     */
+    public Conversation createGroup(Caller caller, String title, List<String> memberIds) {
+        String validTitle = MessageRules.groupTitle(title);
+        if (memberIds.size() >= 2 * groupMaxMembers) {
+            throw tooMany();
+        }
+        Set<UUID> others = new LinkedHashSet<>();
+        for (int i = 0; i < memberIds.size(); i++) {
+            UUID member = Ids.uuid(memberIds.get(i), "memberIds[" + i + "]");
+            if (!member.equals(caller.userId())) {
+                others.add(member);
+            }
+        }
+        if (others.size() + 1 > groupMaxMembers) {
+            throw tooMany();
+        }
+        return switch (conversations.createGroup(caller.userId(), validTitle, new ArrayList<>(others))) {
+            case ConversationRepository.Creation.Created(Conversation created) -> {
+                LOG.fine(() -> "Group " + created.getId() + " created by " + caller.userId() + " with " + others.size() + " others");
+                yield created;
+            }
+            case ConversationRepository.Creation.Unknown(List<UUID> users) ->
+                    throw ApiException.notFound("No user with id " + users.getFirst()
+                            + (users.size() > 1 ? " (and " + (users.size() - 1) + " more)" : ""));
+            case ConversationRepository.Creation.CreatorDeleted() -> throw ApiException.unauthenticated("Your account was deleted");
+        };
+    }
+
+    private ApiException tooMany() {
+        return ApiException.invalid("A group has at most " + groupMaxMembers + " members, its creator included");
     }
 
     public MessageRepository.ReadState markRead(Caller caller, ConversationRef conversation, long upToMessageId) {
@@ -119,7 +201,8 @@ public final class MessageService {
      * user. (Conversation and user ids are random or name-based UUIDs: they do not collide.)
      */
     public ConversationRef conversationOrPeer(Caller caller, UUID id) {
-        return messages.isMember(id, caller.userId()) ? new ConversationRef.ById(id) : new ConversationRef.WithPeer(id);
+        return conversations.access(id, caller.userId()).isPresent()
+                ? new ConversationRef.ById(id) : new ConversationRef.WithPeer(id);
     }
 
     /** Whether it does not exist or the caller is not a member, the same answer. */
@@ -137,5 +220,13 @@ public final class MessageService {
             // falls through to the error below
         }
         throw ApiException.invalid("pageToken is not one this server issued");
+    }
+
+    private static UUID decodeMemberToken(String token) {
+        try {
+            return Ids.uuid(token, "pageToken");
+        } catch (ApiException e) {
+            throw ApiException.invalid("pageToken is not one this server issued");
+        }
     }
 }

@@ -1,5 +1,11 @@
 package dev.messenger.messages;
 
+import dev.messenger.api.v1.CreateGroupRequest;
+import dev.messenger.api.v1.CreateGroupResponse;
+import dev.messenger.api.v1.GetConversationRequest;
+import dev.messenger.api.v1.GetConversationResponse;
+import dev.messenger.api.v1.ListMembersRequest;
+import dev.messenger.api.v1.ListMembersResponse;
 import dev.messenger.api.v1.GetHistoryRequest;
 import dev.messenger.api.v1.GetHistoryResponse;
 import dev.messenger.api.v1.ListConversationsRequest;
@@ -11,6 +17,7 @@ import dev.messenger.api.v1.SendMessageRequest;
 import dev.messenger.api.v1.SendMessageResponse;
 import dev.messenger.platform.grpc.AuthInterceptor;
 import dev.messenger.platform.grpc.GrpcCalls;
+import dev.messenger.platform.service.Ids;
 import io.grpc.stub.StreamObserver;
 
 /** The gRPC front door of {@link MessageService}. */
@@ -46,6 +53,31 @@ final class MessagesGrpcService extends MessagesServiceGrpc.MessagesServiceImplB
         GrpcCalls.unary(responses, "MarkRead", () -> markReadResponse(messages.markRead(AuthInterceptor.caller(),
                 ConversationRef.of(request.getPeerId(), "peerId", request.getConversationId(), "conversationId"),
                 request.getUpToMessageId())));
+    }
+
+    @Override
+    public void createGroup(CreateGroupRequest request, StreamObserver<CreateGroupResponse> responses) {
+        GrpcCalls.unary(responses, "CreateGroup", () -> CreateGroupResponse.newBuilder()
+                .setConversation(messages.createGroup(AuthInterceptor.caller(), request.getTitle(), request.getMemberIdsList()))
+                .build());
+    }
+
+    @Override
+    public void getConversation(GetConversationRequest request, StreamObserver<GetConversationResponse> responses) {
+        GrpcCalls.unary(responses, "GetConversation", () -> GetConversationResponse.newBuilder()
+                .setConversation(messages.conversation(AuthInterceptor.caller(),
+                        Ids.uuid(request.getConversationId(), "conversationId")))
+                .build());
+    }
+
+    @Override
+    public void listMembers(ListMembersRequest request, StreamObserver<ListMembersResponse> responses) {
+        GrpcCalls.unary(responses, "ListMembers", () -> membersResponse(messages.members(AuthInterceptor.caller(),
+                Ids.uuid(request.getConversationId(), "conversationId"), request.getLimit(), request.getPageToken())));
+    }
+
+    static ListMembersResponse membersResponse(MessageService.MemberPage page) {
+        return ListMembersResponse.newBuilder().addAllMembers(page.members()).setNextPageToken(page.nextPageToken()).build();
     }
 
     static SendMessageResponse sendResponse(MessageService.SendResult result) {

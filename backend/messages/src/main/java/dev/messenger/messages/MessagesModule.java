@@ -40,7 +40,8 @@ public final class MessagesModule implements MessengerService {
         platform.metrics().getOrCreate(Gauge.builder("messenger.messages.send.waiting", sends, SendBatcher::waiting)
                 .description("Sends queued for the next group commit (refused as UNAVAILABLE beyond messages.send.max-waiting)"));
         var sendLimit = platform.rateLimits().limit("send", Optional.of(settings.sendPerAddress()), Optional.of(settings.sendPerAccount()));
-        var service = new MessageService(repository, sends, sendLimit);
+        var conversations = new ConversationRepository(platform.db(), platform.kafka().messageEventsTopic());
+        var service = new MessageService(repository, conversations, sends, sendLimit, settings.groupMaxMembers());
         this.grpc = GrpcServices.bind(new MessagesGrpcService(service), platform, Set.of());
         this.rest = new MessagesRestService(service, platform.restAuth());
     }

@@ -1,5 +1,9 @@
 package dev.messenger.messages;
 
+import dev.messenger.api.v1.Conversation;
+import dev.messenger.api.v1.CreateGroupRequest;
+import dev.messenger.api.v1.CreateGroupResponse;
+import dev.messenger.api.v1.GetConversationResponse;
 import dev.messenger.api.v1.MarkReadRequest;
 import dev.messenger.api.v1.SendMessageRequest;
 import dev.messenger.platform.auth.Caller;
@@ -32,6 +36,9 @@ final class MessagesRestService implements HttpService {
         rules.post("/messages/send", this::send)
                 .get("/messages/history", this::history)
                 .get("/conversations", this::conversations)
+                .post("/conversations", this::createGroup)
+                .get("/conversations/{id}", this::conversation)
+                .get("/conversations/{id}/members", this::members)
                 .post("/conversations/{id}/read", this::markRead);
     }
 
@@ -83,6 +90,26 @@ final class MessagesRestService implements HttpService {
         Caller caller = auth.caller(req);
         var page = messages.conversations(caller, Rest.queryLong(req, "limit", 0), Rest.query(req, "pageToken").orElse(""));
         Rest.send(res, Status.OK_200, MessagesGrpcService.conversationsResponse(page));
+    }
+
+    private void createGroup(ServerRequest req, ServerResponse res) {
+        Caller caller = auth.caller(req);
+        CreateGroupRequest request = Rest.body(req, CreateGroupRequest.newBuilder(), true).build();
+        Conversation created = messages.createGroup(caller, request.getTitle(), request.getMemberIdsList());
+        Rest.send(res, Status.CREATED_201, CreateGroupResponse.newBuilder().setConversation(created).build());
+    }
+
+    private void conversation(ServerRequest req, ServerResponse res) {
+        Caller caller = auth.caller(req);
+        UUID id = Ids.uuid(req.path().pathParameters().get("id"), "id");
+        Rest.send(res, Status.OK_200, GetConversationResponse.newBuilder().setConversation(messages.conversation(caller, id)).build());
+    }
+
+    private void members(ServerRequest req, ServerResponse res) {
+        Caller caller = auth.caller(req);
+        UUID id = Ids.uuid(req.path().pathParameters().get("id"), "id");
+        var page = messages.members(caller, id, Rest.queryLong(req, "limit", 0), Rest.query(req, "pageToken").orElse(""));
+        Rest.send(res, Status.OK_200, MessagesGrpcService.membersResponse(page));
     }
 
     /** The path names the conversation by its id or, as in the original project, by the peer's user id. */

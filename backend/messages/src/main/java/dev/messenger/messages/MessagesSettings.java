@@ -10,7 +10,7 @@ import java.time.Duration;
  * application.yaml only; a missing key is a start-up error that names it.
  */
 record MessagesSettings(Duration outboxPollInterval, Duration outboxGather, int sendWriters, int sendMaxBatch,
-                        int sendMaxWaiting, Rate sendPerAccount, Rate sendPerAddress) {
+                        int sendMaxWaiting, int groupMaxMembers, Rate sendPerAccount, Rate sendPerAddress) {
 
     static MessagesSettings from(Config messages) {
         Config outbox = messages.get("outbox");
@@ -22,6 +22,7 @@ record MessagesSettings(Duration outboxPollInterval, Duration outboxGather, int 
                 send.get("writers").asInt().get(),
                 send.get("max-batch").asInt().get(),
                 send.get("max-waiting").asInt().get(),
+                messages.get("groups.max-members").asInt().get(),
                 Rate.from(limits.get("per-account")),
                 Rate.from(limits.get("per-address")));
     }

@@ -29,7 +29,7 @@ class BatchPlanTest {
     void numbersEachFeedOnFromItsHeadInMessageIdOrder() {
         // Given out of order: the plan still numbers by id, as sends one by one would have.
         BatchPlan plan = BatchPlan.of(Map.of(ANN, 7L, BOB, 0L, CAT, 3L),
-                List.of(message(12, BOB, CAT), message(10, ANN, BOB), message(11, ANN, CAT)));
+                List.of(message(12, BOB, CAT), message(10, ANN, BOB), message(11, ANN, CAT)), Map.of());
 
         assertEquals(List.of(10L, 11L, 12L), plan.sent().stream().map(sent -> sent.message().getId()).toList());
         assertEquals(List.of(8L, 9L, 2L), plan.sent().stream().map(MessageRepository.Sent::senderSeq).toList());
@@ -41,7 +41,7 @@ class BatchPlanTest {
     void conversationRowsEndWhereOneByOneSendsWouldLeaveThem() {
         // Ann -> Bob, Bob -> Ann, Ann -> Bob, Bob -> Ann, Bob -> Ann
         BatchPlan plan = BatchPlan.of(Map.of(ANN, 0L, BOB, 0L), List.of(
-                message(1, ANN, BOB), message(2, BOB, ANN), message(3, ANN, BOB), message(4, BOB, ANN), message(5, BOB, ANN)));
+                message(1, ANN, BOB), message(2, BOB, ANN), message(3, ANN, BOB), message(4, BOB, ANN), message(5, BOB, ANN)), Map.of());
         var rows = byPair(plan);
 
         assertEquals(2, rows.size());
@@ -53,7 +53,7 @@ class BatchPlanTest {
     @Test
     void anOwnerWhoOnlyReceivedKeepsTheReadPositionAndAddsUnread() {
         BatchPlan plan = BatchPlan.of(Map.of(ANN, 0L, BOB, 0L, CAT, 0L),
-                List.of(message(1, ANN, CAT), message(2, BOB, CAT), message(3, ANN, CAT)));
+                List.of(message(1, ANN, CAT), message(2, BOB, CAT), message(3, ANN, CAT)), Map.of());
         var rows = byPair(plan);
 
         assertEquals(new BatchPlan.ConversationChange(DirectConversation.id(CAT, ANN), CAT, ANN, 3, 2, 0), rows.get(List.of(CAT, ANN)));
@@ -63,13 +63,30 @@ class BatchPlanTest {
     }
 
     @Test
+    void aGroupMessageTakesTheNextNumberInEveryMembersFeedAndCountsUnreadForAllButItsSender() {
+        UUID group = UUID.fromString("00000000-0000-0000-0000-0000000000ff");
+        Message fromAnn = Message.newBuilder().setId(20).setSenderId(ANN.toString()).setConversationId(group.toString()).build();
+        Message fromBob = Message.newBuilder().setId(21).setSenderId(BOB.toString()).setConversationId(group.toString()).build();
+        BatchPlan plan = BatchPlan.of(Map.of(ANN, 3L, BOB, 0L, CAT, 9L), List.of(fromBob, fromAnn),
+                Map.of(group, List.of(ANN, BOB, CAT)));
+
+        assertEquals(Map.of(ANN, 4L, BOB, 1L, CAT, 10L), plan.sent().get(0).seqs());
+        assertEquals(Map.of(ANN, 5L, BOB, 2L, CAT, 11L), plan.sent().get(1).seqs());
+        assertEquals(Map.of(ANN, 5L, BOB, 2L, CAT, 11L), plan.heads());
+        var rows = plan.conversations().stream().collect(Collectors.toMap(BatchPlan.ConversationChange::owner, c -> c));
+        assertEquals(new BatchPlan.ConversationChange(group, ANN, null, 21, 1, 20), rows.get(ANN), "read to her own, Bob's after it");
+        assertEquals(new BatchPlan.ConversationChange(group, BOB, null, 21, 0, 21), rows.get(BOB));
+        assertEquals(new BatchPlan.ConversationChange(group, CAT, null, 21, 2, 0), rows.get(CAT), "only received: two more unread");
+    }
+
+    @Test
     void everyUserInTheBatchMustHaveALockedHead() {
-        assertThrows(IllegalArgumentException.class, () -> BatchPlan.of(Map.of(ANN, 0L), List.of(message(1, ANN, BOB))));
+        assertThrows(IllegalArgumentException.class, () -> BatchPlan.of(Map.of(ANN, 0L), List.of(message(1, ANN, BOB)), Map.of()));
     }
 
     @Test
     void anEmptyBatchChangesNothing() {
-        BatchPlan plan = BatchPlan.of(Map.of(ANN, 4L), List.of());
+        BatchPlan plan = BatchPlan.of(Map.of(ANN, 4L), List.of(), Map.of());
         assertEquals(List.of(), plan.sent());
         assertEquals(Map.of(), plan.heads());
         assertEquals(List.of(), plan.conversations());

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -38,12 +39,12 @@ class SendBatcherTest {
     }
 
     private static MessageRepository.Draft draft(String text) {
-        return new MessageRepository.Draft(UUID.randomUUID(), UUID.randomUUID(), text, null);
+        return MessageRepository.Draft.direct(UUID.randomUUID(), UUID.randomUUID(), text, null);
     }
 
     private static MessageRepository.Outcome stored(MessageRepository.Draft draft) {
         return new MessageRepository.Outcome.Stored(new MessageRepository.Sent(
-                Message.newBuilder().setText(draft.text()).build(), 1, 1));
+                Message.newBuilder().setText(draft.text()).build(), Map.of(draft.senderId(), 1L, draft.recipientId(), 1L)));
     }
 
     /** Records each batch's texts and stores every draft, after {@code during} ran. */

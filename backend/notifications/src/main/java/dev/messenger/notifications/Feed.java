@@ -140,7 +140,13 @@ final class Feed implements FeedHub.Listener {
     }
 
     private void deliver(FeedMessage entry) {
-        send(FeedEvent.newBuilder().setMessage(entry).build());
+        FeedEvent.Builder event = FeedEvent.newBuilder();
+        if (entry.getMessage().hasMembershipChange()) {
+            event.setMembershipChange(entry);
+        } else {
+            event.setMessage(entry);
+        }
+        send(event.build());
         lastSeq = entry.getSeq();
     }
 

@@ -2,6 +2,7 @@ package dev.messenger.notifications;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.messenger.api.v1.FeedMessage;
+import dev.messenger.api.v1.MemberSeq;
 import dev.messenger.api.v1.MessageSentEvent;
 import dev.messenger.platform.kafka.KafkaSettings;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -110,8 +111,16 @@ final class MessageEventConsumer implements AutoCloseable {
         var message = event.getMessage();
         // FINE, not INFO: who writes to whom is the social graph, not operational news. Ids and sizes
         // only even then: message text stays out of the logs.
-        LOG.fine(() -> "Message " + message.getId() + " from " + message.getSenderId() + " to "
-                + message.getRecipientId() + " (" + message.getText().length() + " chars)");
+        LOG.fine(() -> "Message " + message.getId() + " from " + message.getSenderId() + " in "
+                + message.getConversationId() + " (" + message.getText().length() + " chars)");
+        if (message.getRecipientId().isEmpty()) {
+            // A group's: each member's own number; members connected elsewhere are another instance's.
+            for (MemberSeq member : event.getMemberSeqsList()) {
+                hub.deliver(UUID.fromString(member.getUserId()),
+                        FeedMessage.newBuilder().setSeq(member.getSeq()).setMessage(message).build());
+            }
+            return;
+        }
         hub.deliver(UUID.fromString(message.getRecipientId()),
                 FeedMessage.newBuilder().setSeq(event.getRecipientSeq()).setMessage(message).build());
         hub.deliver(UUID.fromString(message.getSenderId()),

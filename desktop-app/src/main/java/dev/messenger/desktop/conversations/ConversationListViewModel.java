@@ -99,6 +99,9 @@ public final class ConversationListViewModel {
     /** Shows the conversations as the server listed them at start. */
     public void showListed(List<Conversation> listed) {
         for (Conversation conversation : listed) {
+            if (!conversation.hasPeer()) {
+                continue; // a group: see receive
+            }
             items.add(new ConversationItem(conversation.getPeer(), conversation.getLastMessage(),
                     (int) Math.min(Integer.MAX_VALUE, conversation.getUnreadCount()), conversation.getLastReadMessageId()));
         }
@@ -109,6 +112,10 @@ public final class ConversationListViewModel {
      * conversation's row shows it, and the user hears of it unless they are looking at it.
      */
     public void receive(Message message) {
+        if (message.getRecipientId().isEmpty()) {
+            // A group's message: this version of the app lists direct conversations only (groups: issue 12).
+            return;
+        }
         boolean mine = message.getSenderId().equals(me.get().getId());
         String peerId = mine ? message.getRecipientId() : message.getSenderId();
         ConversationItem item = find(peerId).orElse(null);

@@ -2,12 +2,15 @@ package dev.messenger.server.grpc;
 
 import dev.messenger.api.v1.Conversation;
 import dev.messenger.api.v1.ConversationKind;
+import dev.messenger.api.v1.CreateGroupRequest;
 import dev.messenger.api.v1.FeedEvent;
+import dev.messenger.api.v1.GetConversationRequest;
 import dev.messenger.api.v1.GetHistoryRequest;
 import dev.messenger.api.v1.GetHistoryResponse;
 import dev.messenger.api.v1.GetUserRequest;
 import dev.messenger.api.v1.ListConversationsRequest;
 import dev.messenger.api.v1.ListConversationsResponse;
+import dev.messenger.api.v1.ListMembersRequest;
 import dev.messenger.api.v1.LoginRequest;
 import dev.messenger.api.v1.LoginResponse;
 import dev.messenger.api.v1.LogoutRequest;
@@ -792,6 +795,14 @@ class GrpcApiTest {
                         .listConversations(ListConversationsRequest.getDefaultInstance()));
                 calls.put("MarkRead", () -> withAuth(MessagesServiceGrpc.newBlockingStub(channel), authorization)
                         .markRead(MarkReadRequest.newBuilder().setPeerId(bob.id().toString()).build()));
+                calls.put("CreateGroup", () -> withAuth(MessagesServiceGrpc.newBlockingStub(channel), authorization)
+                        .createGroup(CreateGroupRequest.newBuilder().setTitle("anonymous").addMemberIds(bob.id().toString()).build()));
+                calls.put("GetConversation", () -> withAuth(MessagesServiceGrpc.newBlockingStub(channel), authorization)
+                        .getConversation(GetConversationRequest.newBuilder()
+                                .setConversationId(DirectConversation.id(alice.id(), bob.id()).toString()).build()));
+                calls.put("ListMembers", () -> withAuth(MessagesServiceGrpc.newBlockingStub(channel), authorization)
+                        .listMembers(ListMembersRequest.newBuilder()
+                                .setConversationId(DirectConversation.id(alice.id(), bob.id()).toString()).build()));
                 calls.put("Subscribe", () -> withAuth(NotificationsServiceGrpc.newBlockingStub(feedChannel), authorization)
                         .subscribe(SubscribeRequest.getDefaultInstance()).hasNext());
                 calls.forEach((method, call) -> assertStatus(Status.Code.UNAUTHENTICATED, call, method + " with " + what));

@@ -464,6 +464,42 @@ class RestApiTest {
     }
 
     @Test
+    void aGroupIsCreatedReadAndWrittenOverRest() throws Exception {
+        TestUser ann = TestUser.create(channel, "restgrp");
+        TestUser bob = TestUser.create(channel, "restgrp");
+        TestUser eve = TestUser.create(channel, "restgrp");
+        String create = Json.createObjectBuilder().add("title", "Weekend")
+                .add("memberIds", Json.createArrayBuilder().add(bob.id().toString())).build().toString();
+        var created = contract.assertExchange(post("/conversations", ann.token(), JSON, create), create);
+        assertEquals(201, created.statusCode(), created.body());
+        JsonObject group = parse(created).getJsonObject("conversation");
+        String id = group.getString("id");
+        assertEquals("CONVERSATION_KIND_GROUP", group.getString("kind"));
+        assertEquals("CREATED", group.getJsonObject("lastMessage").getJsonObject("membershipChange").getString("kind"));
+        assertEquals("", group.getJsonObject("lastMessage").getString("recipientId"));
+
+        String message = json("conversationId", id, "text", "Hike on Saturday?");
+        assertEquals(201, contract.assertExchange(post("/messages/send", bob.token(), JSON, message), message).statusCode());
+        var history = contract.assertExchange(get("/messages/history?conversation=" + id, ann.token()), null);
+        assertEquals(List.of("Hike on Saturday?", ""), parse(history).getJsonArray("messages").getValuesAs(JsonObject.class).stream()
+                .map(entry -> entry.getString("text")).toList());
+        var one = contract.assertExchange(get("/conversations/" + id, bob.token()), null);
+        assertEquals(200, one.statusCode(), one.body());
+        assertEquals("Weekend", parse(one).getJsonObject("conversation").getString("title"));
+        var members = contract.assertExchange(get("/conversations/" + id + "/members?limit=1", bob.token()), null);
+        assertEquals(200, members.statusCode(), members.body());
+        assertEquals(1, parse(members).getJsonArray("members").size());
+        assertFalse(parse(members).getString("nextPageToken").isEmpty());
+        var read = contract.assertExchange(post("/conversations/" + id + "/read", ann.token(), null, null), null);
+        assertEquals("0", parse(read).getString("unreadCount"));
+
+        assertProblem(contract.assertExchange(get("/conversations/" + id, eve.token()), null), 404, "not-found");
+        assertProblem(contract.assertExchange(get("/conversations/" + id + "/members", eve.token()), null), 404, "not-found");
+        String untitled = json("title", "   ");
+        assertProblem(contract.assertExchange(post("/conversations", ann.token(), JSON, untitled), untitled), 400, "invalid-argument");
+    }
+
+    @Test
     void markReadLowersUnreadCountWithAndWithoutBody() throws Exception {
         TestUser alice = TestUser.create(channel, "read");
         TestUser bob = TestUser.create(channel, "read");
@@ -656,6 +692,9 @@ class RestApiTest {
                 new String[] {"GET", "/messages/history?with=" + bob.id(), null},
                 new String[] {"GET", "/conversations", null},
                 new String[] {"POST", "/conversations/" + bob.id() + "/read", null},
+                new String[] {"POST", "/conversations", json("title", "anonymous")},
+                new String[] {"GET", "/conversations/" + bob.id(), null},
+                new String[] {"GET", "/conversations/" + bob.id() + "/members", null},
                 new String[] {"GET", "/notifications?after=0&wait=5", null});
         List<String> badAuthorizations = new ArrayList<>();
         badAuthorizations.add(null);
