@@ -24,7 +24,7 @@ import java.util.UUID;
 final class ConversationRepository {
     /** A member's view of a conversation: the row, its conversation and (direct) the peer, and its latest message. */
     private static final String CONVERSATION_COLUMNS = """
-            SELECT c.unread_count, c.last_read_message_id, k.kind, k.title, k.member_count,
+            SELECT c.unread_count, c.last_read_message_id, c.active, k.kind, k.title, k.member_count,
                    u.id AS peer_id, u.username, u.display_name, u.created_at, u.deleted_at IS NOT NULL AS peer_deleted,
                    %s
             FROM conversation_members c
@@ -220,9 +220,220 @@ final class ConversationRepository {
         });
     }
 
+    /** A change to a group's members or title, made by one of its members. */
+    sealed interface Change {
+        /** @param users not yet members */
+        record Add(List<UUID> users) implements Change {
+        }
+
+        record Remove(UUID user) implements Change {
+        }
+
+        record Leave() implements Change {
+        }
+
+        record Rename(String title) implements Change {
+        }
+    }
+
+    /** What a change came to. */
+    sealed interface ChangeOutcome {
+        record Changed(Message entry) implements ChangeOutcome {
+        }
+
+        /** No such group, or the caller is no member of it. */
+        record NoGroup() implements ChangeOutcome {
+        }
+
+        /** A direct conversation has no members to change. */
+        record NotAGroup() implements ChangeOutcome {
+        }
+
+        /** Already so: the users are members, the title is the same. */
+        record Unchanged() implements ChangeOutcome {
+        }
+
+        record AdminsOnly() implements ChangeOutcome {
+        }
+
+        /** The user to remove is no member. */
+        record NoSuchMember() implements ChangeOutcome {
+        }
+
+        record LastAdmin() implements ChangeOutcome {
+        }
+
+        record TooMany(int max) implements ChangeOutcome {
+        }
+
+        /** Users that do not exist or deleted their account. */
+        record Unknown(List<UUID> users) implements ChangeOutcome {
+        }
+    }
+
+    /**
+     * Makes the change and records it, in one transaction: the group's row is locked for update
+     * first (group sends share-lock it, so the change waits for sends in flight and later sends see
+     * the new members), then the entry that records it is written like a group message, to every
+     * member after the change and to whoever it removed, so their client learns of it.
+     */
+    ChangeOutcome change(UUID group, UUID caller, Change change, int maxMembers) {
+        return Transactions.inTransaction(db, tx -> {
+            Optional<DbRow> locked = tx.createGet("""
+                            SELECT k.kind, k.title, k.member_count, c.role
+                            FROM conversations k JOIN conversation_members c ON c.conversation_id = k.id
+                            WHERE k.id = CAST(:group AS uuid) AND c.user_id = CAST(:caller AS uuid) AND c.active
+                            FOR UPDATE OF k""")
+                    .addParam("group", group)
+                    .addParam("caller", caller)
+                    .execute();
+            if (locked.isEmpty()) {
+                return new ChangeOutcome.NoGroup();
+            }
+            DbRow row = locked.get();
+            if (!Rows.string(row, "kind").equals("group")) {
+                return new ChangeOutcome.NotAGroup();
+            }
+            boolean admin = Rows.string(row, "role").equals("admin");
+            String title = Rows.string(row, "title");
+            int memberCount = (int) Rows.longValue(row, "member_count");
+            List<UUID> current = new ArrayList<>();
+            List<UUID> admins = new ArrayList<>();
+            try (var rows = tx.createQuery("""
+                            SELECT user_id, role FROM conversation_members
+                            WHERE conversation_id = CAST(:group AS uuid) AND active ORDER BY user_id""")
+                    .addParam("group", group)
+                    .execute()) {
+                rows.forEach(member -> {
+                    current.add(Rows.uuid(member, "user_id"));
+                    if (Rows.string(member, "role").equals("admin")) {
+                        admins.add(Rows.uuid(member, "user_id"));
+                    }
+                });
+            }
+            List<UUID> joining = List.of();
+            UUID leaving = null;
+            String kind;
+            String newTitle = title;
+            switch (change) {
+                case Change.Add add -> {
+                    joining = add.users().stream().filter(user -> !current.contains(user)).toList();
+                    if (joining.isEmpty()) {
+                        return new ChangeOutcome.Unchanged();
+                    }
+                    if (memberCount + joining.size() > maxMembers) {
+                        return new ChangeOutcome.TooMany(maxMembers);
+                    }
+                    kind = "added";
+                }
+                case Change.Remove remove -> {
+                    if (!admin) {
+                        return new ChangeOutcome.AdminsOnly();
+                    }
+                    if (!current.contains(remove.user())) {
+                        return new ChangeOutcome.NoSuchMember();
+                    }
+                    if (admins.equals(List.of(remove.user()))) {
+                        return new ChangeOutcome.LastAdmin();
+                    }
+                    leaving = remove.user();
+                    kind = "removed";
+                }
+                case Change.Leave ignored -> {
+                    leaving = caller;
+                    kind = "left";
+                }
+                case Change.Rename rename -> {
+                    if (!admin) {
+                        return new ChangeOutcome.AdminsOnly();
+                    }
+                    if (rename.title().equals(title)) {
+                        return new ChangeOutcome.Unchanged();
+                    }
+                    newTitle = rename.title();
+                    kind = "renamed";
+                }
+            }
+            UUID gone = leaving;
+            List<UUID> receivers = new ArrayList<>(current);
+            receivers.addAll(joining);
+            FeedHeads heads = FeedHeads.lock(tx, receivers);
+            List<UUID> unknown = joining.stream().filter(user -> !heads.receives(user)).toList();
+            if (!unknown.isEmpty()) {
+                return new ChangeOutcome.Unknown(unknown);
+            }
+            List<UUID> concerned = !joining.isEmpty() ? joining : gone != null && !gone.equals(caller) ? List.of(gone) : List.of();
+            Message entry = tx.createGet("""
+                            INSERT INTO messages (sender_id, conversation_id, body, change_kind, change_users, change_title)
+                            VALUES (CAST(:caller AS uuid), CAST(:group AS uuid), '', :kind, CAST(:users AS uuid[]), :title)
+                            RETURNING %s""".formatted(MessageRows.columns("messages")))
+                    .addParam("caller", caller)
+                    .addParam("group", group)
+                    .addParam("kind", kind)
+                    .addParam("users", concerned.stream().map(UUID::toString).toArray(String[]::new))
+                    .addParam("title", newTitle)
+                    .execute()
+                    .map(MessageRows::message)
+                    .orElseThrow();
+            // The one who leaves or is removed learns of it too, as the last entry they receive.
+            Map<UUID, Long> seqs = new LinkedHashMap<>();
+            receivers.stream().filter(heads::receives).forEach(user -> seqs.put(user, heads.lastSeqs().get(user) + 1));
+            List<UUID> stay = receivers.stream().filter(user -> !user.equals(gone)).toList();
+            // A group is never without an admin: the last one who leaves makes the first remaining member
+            // (in user id order) one.
+            UUID promoted = gone != null && admins.equals(List.of(gone)) && !stay.isEmpty() ? stay.getFirst() : null;
+            tx.createInsert("""
+                            WITH heads AS (
+                                UPDATE feed_heads h SET last_seq = t.seq
+                                FROM unnest(CAST(:users AS uuid[]), CAST(:seqs AS bigint[])) AS t(user_id, seq)
+                                WHERE h.user_id = t.user_id
+                            ), entries AS (
+                                INSERT INTO feed_entries (user_id, seq, message_id)
+                                SELECT t.user_id, t.seq, :entry FROM unnest(CAST(:users AS uuid[]), CAST(:seqs AS bigint[])) AS t(user_id, seq)
+                            ), joined AS (
+                                INSERT INTO membership_periods (conversation_id, user_id, joined_after)
+                                SELECT CAST(:group AS uuid), t.user_id, :entry - 1 FROM unnest(CAST(:joining AS uuid[])) AS t(user_id)
+                            ), left_group AS (
+                                UPDATE membership_periods SET left_at = :entry
+                                WHERE conversation_id = CAST(:group AS uuid) AND user_id = CAST(NULLIF(:leaving, '') AS uuid)
+                                  AND left_at IS NULL
+                            ), renamed AS (
+                                UPDATE conversations SET title = :title, member_count = :count WHERE id = CAST(:group AS uuid)
+                            ), event AS (
+                                INSERT INTO outbox (topic, record_key, payload) VALUES (:topic, CAST(:group AS text), :payload)
+                            )
+                            INSERT INTO conversation_members AS c (conversation_id, user_id, role, last_message_id, unread_count,
+                                                                   last_read_message_id, active)
+                            SELECT CAST(:group AS uuid), t.user_id, 'member', :entry, 0, :entry, true
+                            FROM unnest(CAST(:users AS uuid[])) AS t(user_id)
+                            ON CONFLICT (conversation_id, user_id) DO UPDATE
+                            SET last_message_id = EXCLUDED.last_message_id,
+                                active = c.user_id IS DISTINCT FROM CAST(NULLIF(:leaving, '') AS uuid),
+                                role = CASE WHEN c.user_id = CAST(NULLIF(:promoted, '') AS uuid) THEN 'admin'
+                                            WHEN NOT c.active THEN 'member' ELSE c.role END,
+                                unread_count = CASE WHEN c.active THEN c.unread_count ELSE 0 END,
+                                last_read_message_id = CASE WHEN c.active THEN c.last_read_message_id ELSE EXCLUDED.last_read_message_id END""")
+                    .addParam("users", seqs.keySet().stream().map(UUID::toString).toArray(String[]::new))
+                    .addParam("seqs", seqs.values().toArray(Long[]::new))
+                    .addParam("entry", entry.getId())
+                    .addParam("group", group.toString())
+                    .addParam("joining", joining.stream().map(UUID::toString).toArray(String[]::new))
+                    .addParam("leaving", gone == null ? "" : gone.toString())
+                    .addParam("promoted", promoted == null ? "" : promoted.toString())
+                    .addParam("title", newTitle)
+                    .addParam("count", stay.size())
+                    .addParam("topic", eventsTopic)
+                    .addParam("payload", MessageRepository.event(new MessageRepository.Sent(entry, Map.copyOf(seqs))))
+                    .execute();
+            return new ChangeOutcome.Changed(entry);
+        });
+    }
+
     private static Conversation conversation(DbRow row) {
         Message last = MessageRows.message(row);
-        String title = Rows.nullableString(row, "title");
+        // Who left or was removed sees the group as it was then: their last entry records its title.
+        String title = row.column("active").get(Boolean.class) ? Rows.nullableString(row, "title")
+                : last.getMembershipChange().getTitle();
         Conversation.Builder conversation = Conversation.newBuilder()
                 .setId(last.getConversationId())
                 .setKind(Rows.string(row, "kind").equals("group") ? ConversationKind.CONVERSATION_KIND_GROUP

@@ -182,6 +182,60 @@ public final class MessageService {
         };
     }
 
+    /** Any member may add people; they see the group's messages from then on. */
+    public Conversation addMembers(Caller caller, UUID group, List<String> userIds) {
+        if (userIds.isEmpty()) {
+            throw ApiException.invalid("userIds is required");
+        }
+        if (userIds.size() >= 2 * groupMaxMembers) {
+            throw tooMany();
+        }
+        Set<UUID> users = new LinkedHashSet<>();
+        for (int i = 0; i < userIds.size(); i++) {
+            users.add(Ids.uuid(userIds.get(i), "userIds[" + i + "]"));
+        }
+        users.remove(caller.userId());
+        change(caller, group, new ConversationRepository.Change.Add(new ArrayList<>(users)));
+        return conversation(caller, group);
+    }
+
+    /** Admins only; the removed member keeps their history up to the removal. */
+    public Conversation removeMember(Caller caller, UUID group, UUID user) {
+        change(caller, group, new ConversationRepository.Change.Remove(user));
+        return conversation(caller, group);
+    }
+
+    public void leave(Caller caller, UUID group) {
+        change(caller, group, new ConversationRepository.Change.Leave());
+    }
+
+    /** Admins only. */
+    public Conversation rename(Caller caller, UUID group, String title) {
+        change(caller, group, new ConversationRepository.Change.Rename(MessageRules.groupTitle(title)));
+        return conversation(caller, group);
+    }
+
+    private void change(Caller caller, UUID group, ConversationRepository.Change change) {
+        switch (conversations.change(group, caller.userId(), change, groupMaxMembers)) {
+            case ConversationRepository.ChangeOutcome.Changed(Message entry) ->
+                    LOG.fine(() -> "Group " + group + " changed by " + caller.userId() + " (entry " + entry.getId() + ")");
+            case ConversationRepository.ChangeOutcome.Unchanged() -> {
+                // Already so: nothing to record.
+            }
+            case ConversationRepository.ChangeOutcome.NoGroup() -> throw noConversation(group);
+            case ConversationRepository.ChangeOutcome.NotAGroup() ->
+                    throw ApiException.invalid("Conversation " + group + " is a direct one: it has no members to change");
+            case ConversationRepository.ChangeOutcome.AdminsOnly() -> throw ApiException.permissionDenied("Only the group's admins may do this");
+            case ConversationRepository.ChangeOutcome.NoSuchMember() -> throw ApiException.notFound("No such member in " + group);
+            case ConversationRepository.ChangeOutcome.LastAdmin() ->
+                    throw ApiException.permissionDenied("The group's last admin cannot be removed");
+            case ConversationRepository.ChangeOutcome.TooMany(int max) -> throw tooMany();
+            case ConversationRepository.ChangeOutcome.Unknown(List<UUID> users) ->
+                    throw ApiException.notFound("No user with id " + users.getFirst()
+                            + (users.size() > 1 ? " (and " + (users.size() - 1) + " more)" : ""));
+        }
+    }
+
     private ApiException tooMany() {
         return ApiException.invalid("A group has at most " + groupMaxMembers + " members, its creator included");
     }

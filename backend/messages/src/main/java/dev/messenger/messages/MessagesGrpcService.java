@@ -1,9 +1,13 @@
 package dev.messenger.messages;
 
+import dev.messenger.api.v1.AddMembersRequest;
+import dev.messenger.api.v1.AddMembersResponse;
 import dev.messenger.api.v1.CreateGroupRequest;
 import dev.messenger.api.v1.CreateGroupResponse;
 import dev.messenger.api.v1.GetConversationRequest;
 import dev.messenger.api.v1.GetConversationResponse;
+import dev.messenger.api.v1.LeaveConversationRequest;
+import dev.messenger.api.v1.LeaveConversationResponse;
 import dev.messenger.api.v1.ListMembersRequest;
 import dev.messenger.api.v1.ListMembersResponse;
 import dev.messenger.api.v1.GetHistoryRequest;
@@ -11,6 +15,10 @@ import dev.messenger.api.v1.GetHistoryResponse;
 import dev.messenger.api.v1.ListConversationsRequest;
 import dev.messenger.api.v1.ListConversationsResponse;
 import dev.messenger.api.v1.MarkReadRequest;
+import dev.messenger.api.v1.RemoveMemberRequest;
+import dev.messenger.api.v1.RemoveMemberResponse;
+import dev.messenger.api.v1.RenameGroupRequest;
+import dev.messenger.api.v1.RenameGroupResponse;
 import dev.messenger.api.v1.MarkReadResponse;
 import dev.messenger.api.v1.MessagesServiceGrpc;
 import dev.messenger.api.v1.SendMessageRequest;
@@ -74,6 +82,38 @@ final class MessagesGrpcService extends MessagesServiceGrpc.MessagesServiceImplB
     public void listMembers(ListMembersRequest request, StreamObserver<ListMembersResponse> responses) {
         GrpcCalls.unary(responses, "ListMembers", () -> membersResponse(messages.members(AuthInterceptor.caller(),
                 Ids.uuid(request.getConversationId(), "conversationId"), request.getLimit(), request.getPageToken())));
+    }
+
+    @Override
+    public void addMembers(AddMembersRequest request, StreamObserver<AddMembersResponse> responses) {
+        GrpcCalls.unary(responses, "AddMembers", () -> AddMembersResponse.newBuilder()
+                .setConversation(messages.addMembers(AuthInterceptor.caller(), Ids.uuid(request.getConversationId(), "conversationId"),
+                        request.getUserIdsList()))
+                .build());
+    }
+
+    @Override
+    public void removeMember(RemoveMemberRequest request, StreamObserver<RemoveMemberResponse> responses) {
+        GrpcCalls.unary(responses, "RemoveMember", () -> RemoveMemberResponse.newBuilder()
+                .setConversation(messages.removeMember(AuthInterceptor.caller(), Ids.uuid(request.getConversationId(), "conversationId"),
+                        Ids.uuid(request.getUserId(), "userId")))
+                .build());
+    }
+
+    @Override
+    public void leaveConversation(LeaveConversationRequest request, StreamObserver<LeaveConversationResponse> responses) {
+        GrpcCalls.unary(responses, "LeaveConversation", () -> {
+            messages.leave(AuthInterceptor.caller(), Ids.uuid(request.getConversationId(), "conversationId"));
+            return LeaveConversationResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void renameGroup(RenameGroupRequest request, StreamObserver<RenameGroupResponse> responses) {
+        GrpcCalls.unary(responses, "RenameGroup", () -> RenameGroupResponse.newBuilder()
+                .setConversation(messages.rename(AuthInterceptor.caller(), Ids.uuid(request.getConversationId(), "conversationId"),
+                        request.getTitle()))
+                .build());
     }
 
     static ListMembersResponse membersResponse(MessageService.MemberPage page) {

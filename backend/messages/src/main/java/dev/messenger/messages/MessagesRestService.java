@@ -1,10 +1,16 @@
 package dev.messenger.messages;
 
+import dev.messenger.api.v1.AddMembersRequest;
+import dev.messenger.api.v1.AddMembersResponse;
 import dev.messenger.api.v1.Conversation;
 import dev.messenger.api.v1.CreateGroupRequest;
 import dev.messenger.api.v1.CreateGroupResponse;
 import dev.messenger.api.v1.GetConversationResponse;
+import dev.messenger.api.v1.LeaveConversationResponse;
 import dev.messenger.api.v1.MarkReadRequest;
+import dev.messenger.api.v1.RemoveMemberResponse;
+import dev.messenger.api.v1.RenameGroupRequest;
+import dev.messenger.api.v1.RenameGroupResponse;
 import dev.messenger.api.v1.SendMessageRequest;
 import dev.messenger.platform.auth.Caller;
 import dev.messenger.platform.errors.ApiException;
@@ -39,6 +45,10 @@ final class MessagesRestService implements HttpService {
                 .post("/conversations", this::createGroup)
                 .get("/conversations/{id}", this::conversation)
                 .get("/conversations/{id}/members", this::members)
+                .post("/conversations/{id}/members", this::addMembers)
+                .delete("/conversations/{id}/members/{userId}", this::removeMember)
+                .post("/conversations/{id}/leave", this::leave)
+                .patch("/conversations/{id}", this::rename)
                 .post("/conversations/{id}/read", this::markRead);
     }
 
@@ -110,6 +120,44 @@ final class MessagesRestService implements HttpService {
         UUID id = Ids.uuid(req.path().pathParameters().get("id"), "id");
         var page = messages.members(caller, id, Rest.queryLong(req, "limit", 0), Rest.query(req, "pageToken").orElse(""));
         Rest.send(res, Status.OK_200, MessagesGrpcService.membersResponse(page));
+    }
+
+    private void addMembers(ServerRequest req, ServerResponse res) {
+        Caller caller = auth.caller(req);
+        UUID id = Ids.uuid(req.path().pathParameters().get("id"), "id");
+        AddMembersRequest request = Rest.body(req, AddMembersRequest.newBuilder(), true).build();
+        sameConversation(id, request.getConversationId());
+        Conversation group = messages.addMembers(caller, id, request.getUserIdsList());
+        Rest.send(res, Status.OK_200, AddMembersResponse.newBuilder().setConversation(group).build());
+    }
+
+    private void removeMember(ServerRequest req, ServerResponse res) {
+        Caller caller = auth.caller(req);
+        UUID id = Ids.uuid(req.path().pathParameters().get("id"), "id");
+        UUID user = Ids.uuid(req.path().pathParameters().get("userId"), "userId");
+        Conversation group = messages.removeMember(caller, id, user);
+        Rest.send(res, Status.OK_200, RemoveMemberResponse.newBuilder().setConversation(group).build());
+    }
+
+    private void leave(ServerRequest req, ServerResponse res) {
+        Caller caller = auth.caller(req);
+        messages.leave(caller, Ids.uuid(req.path().pathParameters().get("id"), "id"));
+        Rest.send(res, Status.OK_200, LeaveConversationResponse.getDefaultInstance());
+    }
+
+    private void rename(ServerRequest req, ServerResponse res) {
+        Caller caller = auth.caller(req);
+        UUID id = Ids.uuid(req.path().pathParameters().get("id"), "id");
+        RenameGroupRequest request = Rest.body(req, RenameGroupRequest.newBuilder(), true).build();
+        sameConversation(id, request.getConversationId());
+        Conversation group = messages.rename(caller, id, request.getTitle());
+        Rest.send(res, Status.OK_200, RenameGroupResponse.newBuilder().setConversation(group).build());
+    }
+
+    private static void sameConversation(UUID inPath, String inBody) {
+        if (!inBody.isEmpty() && !inBody.equals(inPath.toString())) {
+            throw ApiException.invalid("The body names another conversation than the path");
+        }
     }
 
     /** The path names the conversation by its id or, as in the original project, by the peer's user id. */

@@ -237,7 +237,7 @@ class HostileInputTest {
         }
         outcomes.forEach((operation, codes) -> System.out.println("[hostile REST] " + operation + " " + codes));
         assertEquals(List.of(), faults, "server faults");
-        assertTrue(operations >= 21, "every operation in openapi.yaml: " + operations);
+        assertTrue(operations >= 25, "every operation in openapi.yaml: " + operations);
         assertHealthyAndBounded(heapBefore);
     }
 

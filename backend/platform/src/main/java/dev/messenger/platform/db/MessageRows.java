@@ -43,6 +43,10 @@ public final class MessageRows {
             message.setMembershipChange(MembershipChange.newBuilder()
                     .setKind(switch (change) {
                         case "created" -> MembershipChange.Kind.CREATED;
+                        case "added" -> MembershipChange.Kind.ADDED;
+                        case "removed" -> MembershipChange.Kind.REMOVED;
+                        case "left" -> MembershipChange.Kind.LEFT;
+                        case "renamed" -> MembershipChange.Kind.RENAMED;
                         default -> throw new IllegalStateException("Message " + row.column("id").get() + " records a change '"
                                 + change + "' this version does not know");
                     })

@@ -1,5 +1,6 @@
 package dev.messenger.server.grpc;
 
+import dev.messenger.api.v1.AddMembersRequest;
 import dev.messenger.api.v1.Conversation;
 import dev.messenger.api.v1.ConversationKind;
 import dev.messenger.api.v1.CreateGroupRequest;
@@ -8,6 +9,7 @@ import dev.messenger.api.v1.GetConversationRequest;
 import dev.messenger.api.v1.GetHistoryRequest;
 import dev.messenger.api.v1.GetHistoryResponse;
 import dev.messenger.api.v1.GetUserRequest;
+import dev.messenger.api.v1.LeaveConversationRequest;
 import dev.messenger.api.v1.ListConversationsRequest;
 import dev.messenger.api.v1.ListConversationsResponse;
 import dev.messenger.api.v1.ListMembersRequest;
@@ -20,6 +22,8 @@ import dev.messenger.api.v1.Message;
 import dev.messenger.api.v1.MessagesServiceGrpc;
 import dev.messenger.api.v1.NotificationsServiceGrpc;
 import dev.messenger.api.v1.RegisterRequest;
+import dev.messenger.api.v1.RemoveMemberRequest;
+import dev.messenger.api.v1.RenameGroupRequest;
 import dev.messenger.api.v1.SearchUsersRequest;
 import dev.messenger.api.v1.SearchUsersResponse;
 import dev.messenger.api.v1.SendMessageRequest;
@@ -803,6 +807,15 @@ class GrpcApiTest {
                 calls.put("ListMembers", () -> withAuth(MessagesServiceGrpc.newBlockingStub(channel), authorization)
                         .listMembers(ListMembersRequest.newBuilder()
                                 .setConversationId(DirectConversation.id(alice.id(), bob.id()).toString()).build()));
+                String someGroup = UUID.randomUUID().toString();
+                calls.put("AddMembers", () -> withAuth(MessagesServiceGrpc.newBlockingStub(channel), authorization)
+                        .addMembers(AddMembersRequest.newBuilder().setConversationId(someGroup).addUserIds(bob.id().toString()).build()));
+                calls.put("RemoveMember", () -> withAuth(MessagesServiceGrpc.newBlockingStub(channel), authorization)
+                        .removeMember(RemoveMemberRequest.newBuilder().setConversationId(someGroup).setUserId(bob.id().toString()).build()));
+                calls.put("LeaveConversation", () -> withAuth(MessagesServiceGrpc.newBlockingStub(channel), authorization)
+                        .leaveConversation(LeaveConversationRequest.newBuilder().setConversationId(someGroup).build()));
+                calls.put("RenameGroup", () -> withAuth(MessagesServiceGrpc.newBlockingStub(channel), authorization)
+                        .renameGroup(RenameGroupRequest.newBuilder().setConversationId(someGroup).setTitle("x").build()));
                 calls.put("Subscribe", () -> withAuth(NotificationsServiceGrpc.newBlockingStub(feedChannel), authorization)
                         .subscribe(SubscribeRequest.getDefaultInstance()).hasNext());
                 calls.forEach((method, call) -> assertStatus(Status.Code.UNAUTHENTICATED, call, method + " with " + what));

@@ -1,5 +1,6 @@
 package dev.messenger.server.messagepath;
 
+import dev.messenger.api.v1.AddMembersRequest;
 import dev.messenger.api.v1.Conversation;
 import dev.messenger.api.v1.ConversationKind;
 import dev.messenger.api.v1.CreateGroupRequest;
@@ -7,6 +8,7 @@ import dev.messenger.api.v1.FeedEvent;
 import dev.messenger.api.v1.FeedMessage;
 import dev.messenger.api.v1.GetConversationRequest;
 import dev.messenger.api.v1.GetHistoryRequest;
+import dev.messenger.api.v1.LeaveConversationRequest;
 import dev.messenger.api.v1.ListConversationsRequest;
 import dev.messenger.api.v1.ListMembersRequest;
 import dev.messenger.api.v1.MarkReadRequest;
@@ -16,6 +18,8 @@ import dev.messenger.api.v1.MembershipChange;
 import dev.messenger.api.v1.Message;
 import dev.messenger.api.v1.MessagesServiceGrpc;
 import dev.messenger.api.v1.NotificationsServiceGrpc;
+import dev.messenger.api.v1.RemoveMemberRequest;
+import dev.messenger.api.v1.RenameGroupRequest;
 import dev.messenger.api.v1.SendMessageRequest;
 import dev.messenger.api.v1.SubscribeRequest;
 import dev.messenger.server.testing.BackendExtension;
@@ -281,6 +285,133 @@ class GroupMessagePathTest {
                 return row.getLong(1);
             }
         }
+    }
+
+    private static List<Message> history(TestUser reader, Conversation group) {
+        return messages(reader).getHistory(GetHistoryRequest.newBuilder().setConversationId(group.getId()).setLimit(100).build())
+                .getMessagesList();
+    }
+
+    @Test
+    void aMemberAddedDuringABurstSeesExactlyTheMessagesFromTheirJoinOnward() throws Exception {
+        TestUser ann = TestUser.create(channel, "join");
+        TestUser bob = TestUser.create(channel, "join");
+        TestUser cat = TestUser.create(channel, "join");
+        Conversation group = createGroup(ann, "Burst", bob);
+        FeedRecorder catsFeed = FeedRecorder.subscribe(cat, channel);
+        List<Long> sent = new ArrayList<>();
+        try (ExecutorService pool = Executors.newSingleThreadExecutor()) {
+            Future<?> burst = pool.submit(() -> {
+                for (int i = 0; i < 60; i++) {
+                    synchronized (sent) {
+                        sent.add(send(ann, group, "burst " + i, "").getId());
+                    }
+                }
+            });
+            while (true) {
+                synchronized (sent) {
+                    if (sent.size() >= 20) {
+                        break;
+                    }
+                }
+                Thread.sleep(5);
+            }
+            Conversation after = messages(bob).addMembers(AddMembersRequest.newBuilder().setConversationId(group.getId())
+                    .addUserIds(cat.id().toString()).addUserIds(bob.id().toString()).build()).getConversation();
+            assertEquals(3, after.getMemberCount(), "a member already in is skipped");
+            burst.get(60, TimeUnit.SECONDS);
+        }
+        Message added = history(ann, group).stream().filter(Message::hasMembershipChange)
+                .filter(entry -> entry.getMembershipChange().getKind() == MembershipChange.Kind.ADDED).findFirst().orElseThrow();
+        assertEquals(List.of(cat.id().toString()), added.getMembershipChange().getUserIdsList());
+        assertEquals(bob.id().toString(), added.getSenderId());
+        List<Long> expected = new ArrayList<>(List.of(added.getId()));
+        sent.stream().filter(id -> id > added.getId()).forEach(expected::add);
+        assertTrue(expected.size() > 1 && expected.size() < 61, "the burst went on after the join: " + expected.size());
+        assertEquals(expected.reversed(), history(cat, group).stream().map(Message::getId).toList(),
+                "the history starts at the join, nothing before it");
+        List<FeedMessage> feed = entries(catsFeed, expected.size());
+        assertEquals(expected, feed.stream().map(entry -> entry.getMessage().getId()).toList(), "and so does the feed");
+        assertEquals(LongStream.rangeClosed(1, expected.size()).boxed().toList(), feed.stream().map(FeedMessage::getSeq).toList());
+        catsFeed.cancel();
+    }
+
+    @Test
+    void aRemovedMemberReceivesNothingMoreAndKeepsTheirHistoryUpToTheRemoval() throws Exception {
+        TestUser ann = TestUser.create(channel, "remove");
+        TestUser bob = TestUser.create(channel, "remove");
+        TestUser cat = TestUser.create(channel, "remove");
+        Conversation group = createGroup(ann, "Team", bob, cat);
+        send(bob, group, "before", "");
+        FeedRecorder catsFeed = FeedRecorder.subscribe(cat, channel);
+        entries(catsFeed, 2);
+
+        assertStatus(Status.Code.PERMISSION_DENIED, () -> messages(bob).removeMember(RemoveMemberRequest.newBuilder()
+                .setConversationId(group.getId()).setUserId(cat.id().toString()).build()), "only admins remove");
+        assertStatus(Status.Code.PERMISSION_DENIED, () -> messages(ann).removeMember(RemoveMemberRequest.newBuilder()
+                .setConversationId(group.getId()).setUserId(ann.id().toString()).build()), "the last admin stays");
+        Conversation without = messages(ann).removeMember(RemoveMemberRequest.newBuilder().setConversationId(group.getId())
+                .setUserId(cat.id().toString()).build()).getConversation();
+        assertEquals(2, without.getMemberCount());
+        Message removal = entries(catsFeed, 1).getFirst().getMessage();
+        assertEquals(MembershipChange.Kind.REMOVED, removal.getMembershipChange().getKind());
+        send(bob, group, "after", "");
+        Message renamed = messages(ann).renameGroup(RenameGroupRequest.newBuilder().setConversationId(group.getId())
+                .setTitle("Core team").build()).getConversation().getLastMessage();
+        assertEquals(MembershipChange.Kind.RENAMED, renamed.getMembershipChange().getKind());
+        Thread.sleep(1_500);
+        assertTrue(catsFeed.events.stream().noneMatch(event -> event.hasMessage() || event.hasMembershipChange()),
+                "nothing after the removal reaches the removed member");
+        catsFeed.cancel();
+
+        List<Message> catsHistory = history(cat, group);
+        assertEquals(removal, catsHistory.getFirst(), "their history ends with their removal");
+        assertEquals(List.of("", "before", ""), catsHistory.stream().map(Message::getText).toList());
+        assertEquals("Team", messages(cat).getConversation(GetConversationRequest.newBuilder().setConversationId(group.getId())
+                .build()).getConversation().getTitle(), "they keep the group as it was");
+        assertStatus(Status.Code.NOT_FOUND, () -> send(cat, group, "let me back in", ""), "a removed member cannot send");
+        assertStatus(Status.Code.NOT_FOUND, () -> messages(cat).listMembers(ListMembersRequest.newBuilder()
+                .setConversationId(group.getId()).build()), "nor see who is in it now");
+        assertStatus(Status.Code.PERMISSION_DENIED, () -> messages(bob).renameGroup(RenameGroupRequest.newBuilder()
+                .setConversationId(group.getId()).setTitle("Mine").build()), "only admins rename");
+
+        messages(ann).leaveConversation(LeaveConversationRequest.newBuilder().setConversationId(group.getId()).build());
+        List<Member> left = messages(bob).listMembers(ListMembersRequest.newBuilder().setConversationId(group.getId()).build())
+                .getMembersList();
+        assertEquals(List.of(bob.id().toString()), left.stream().map(member -> member.getUser().getId()).toList());
+        assertEquals(MemberRole.MEMBER_ROLE_ADMIN, left.getFirst().getRole(), "the last admin to leave hands the group on");
+        assertEquals(MembershipChange.Kind.LEFT, history(bob, group).getFirst().getMembershipChange().getKind());
+    }
+
+    @Test
+    void membershipChangesRefuseWhatCannotBeAndChangeNothing() {
+        TestUser ann = TestUser.create(channel, "badchg");
+        TestUser bob = TestUser.create(channel, "badchg");
+        Conversation group = createGroup(ann, "Small", bob);
+        String direct = messages(ann).sendMessage(SendMessageRequest.newBuilder().setRecipientId(bob.id().toString())
+                .setText("hi").build()).getMessage().getConversationId();
+        assertStatus(Status.Code.NOT_FOUND, () -> messages(ann).addMembers(AddMembersRequest.newBuilder()
+                .setConversationId(group.getId()).addUserIds(UUID.randomUUID().toString()).build()), "unknown user");
+        assertStatus(Status.Code.INVALID_ARGUMENT, () -> messages(ann).addMembers(AddMembersRequest.newBuilder()
+                .setConversationId(group.getId()).build()), "nobody to add");
+        assertStatus(Status.Code.INVALID_ARGUMENT, () -> messages(ann).addMembers(AddMembersRequest.newBuilder()
+                .setConversationId(group.getId()).addUserIds("not-an-id").build()), "malformed id");
+        assertStatus(Status.Code.INVALID_ARGUMENT, () -> messages(ann).addMembers(AddMembersRequest.newBuilder()
+                .setConversationId(direct).addUserIds(UUID.randomUUID().toString()).build()), "a direct conversation has no members to change");
+        assertStatus(Status.Code.NOT_FOUND, () -> messages(ann).removeMember(RemoveMemberRequest.newBuilder()
+                .setConversationId(group.getId()).setUserId(UUID.randomUUID().toString()).build()), "no such member");
+        assertStatus(Status.Code.INVALID_ARGUMENT, () -> messages(ann).renameGroup(RenameGroupRequest.newBuilder()
+                .setConversationId(group.getId()).setTitle(" ").build()), "blank title");
+        assertStatus(Status.Code.NOT_FOUND, () -> messages(ann).leaveConversation(LeaveConversationRequest.newBuilder()
+                .setConversationId(UUID.randomUUID().toString()).build()), "no such group");
+        assertEquals(List.of(group.getLastMessage()), history(bob, group), "nothing recorded");
+        assertEquals(2, messages(bob).getConversation(GetConversationRequest.newBuilder().setConversationId(group.getId()).build())
+                .getConversation().getMemberCount());
+    }
+
+    private static void assertStatus(Status.Code expected, Runnable call, String what) {
+        StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, call::run, what);
+        assertEquals(expected, refused.getStatus().getCode(), what + ": " + refused.getStatus().getDescription());
     }
 
     @Test

@@ -497,6 +497,31 @@ class RestApiTest {
         assertProblem(contract.assertExchange(get("/conversations/" + id + "/members", eve.token()), null), 404, "not-found");
         String untitled = json("title", "   ");
         assertProblem(contract.assertExchange(post("/conversations", ann.token(), JSON, untitled), untitled), 400, "invalid-argument");
+
+        String addEve = Json.createObjectBuilder().add("userIds", Json.createArrayBuilder().add(eve.id().toString())).build().toString();
+        var added = contract.assertExchange(post("/conversations/" + id + "/members", bob.token(), JSON, addEve), addEve);
+        assertEquals(200, added.statusCode(), added.body());
+        assertEquals(3, parse(added).getJsonObject("conversation").getInt("memberCount"));
+        String rename = json("title", "Long weekend");
+        assertProblem(contract.assertExchange(call("PATCH", "/conversations/" + id, bob.token(), rename), rename), 403,
+                "permission-denied");
+        var renamed = contract.assertExchange(call("PATCH", "/conversations/" + id, ann.token(), rename), rename);
+        assertEquals("Long weekend", parse(renamed).getJsonObject("conversation").getString("title"));
+        var removed = contract.assertExchange(call("DELETE", "/conversations/" + id + "/members/" + eve.id(), ann.token(), null), null);
+        assertEquals(2, parse(removed).getJsonObject("conversation").getInt("memberCount"));
+        var left = contract.assertExchange(post("/conversations/" + id + "/leave", bob.token(), null, null), null);
+        assertEquals(200, left.statusCode(), left.body());
+        assertEquals("LEFT", parse(get("/messages/history?conversation=" + id, ann.token())).getJsonArray("messages")
+                .getJsonObject(0).getJsonObject("membershipChange").getString("kind"));
+    }
+
+    private HttpResponse<String> call(String method, String path, String token, String body) throws Exception {
+        HttpRequest.Builder builder = request(path, token);
+        if (body != null) {
+            builder.header("Content-Type", JSON);
+        }
+        builder.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        return http.send(builder.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -695,6 +720,8 @@ class RestApiTest {
                 new String[] {"POST", "/conversations", json("title", "anonymous")},
                 new String[] {"GET", "/conversations/" + bob.id(), null},
                 new String[] {"GET", "/conversations/" + bob.id() + "/members", null},
+                new String[] {"POST", "/conversations/" + bob.id() + "/members", "{\"userIds\":[\"" + bob.id() + "\"]}"},
+                new String[] {"POST", "/conversations/" + bob.id() + "/leave", null},
                 new String[] {"GET", "/notifications?after=0&wait=5", null});
         List<String> badAuthorizations = new ArrayList<>();
         badAuthorizations.add(null);
