@@ -33,6 +33,21 @@ final class ConversationRepository {
             JOIN messages m ON m.id = c.last_message_id
             """.formatted(MessageRows.columns("m"));
 
+    /**
+     * The start of a statement that numbers an entry ({@code :entry}) in the feeds of {@code :users}
+     * under {@code :seqs} (their locked heads plus one) and moves the heads; the rest of the
+     * statement continues its WITH list.
+     */
+    private static final String ENTRY_IN_FEEDS = """
+            WITH heads AS (
+                UPDATE feed_heads h SET last_seq = t.seq
+                FROM unnest(CAST(:users AS uuid[]), CAST(:seqs AS bigint[])) AS t(user_id, seq)
+                WHERE h.user_id = t.user_id
+            ), entries AS (
+                INSERT INTO feed_entries (user_id, seq, message_id)
+                SELECT t.user_id, t.seq, :entry FROM unnest(CAST(:users AS uuid[]), CAST(:seqs AS bigint[])) AS t(user_id, seq)
+            ),""";
+
     private final DbClient db;
     private final String eventsTopic;
 
@@ -182,15 +197,8 @@ final class ConversationRepository {
             Map<UUID, Long> seqs = new LinkedHashMap<>();
             everyone.forEach(user -> seqs.put(user, heads.lastSeqs().get(user) + 1));
             MessageRepository.Sent sent = new MessageRepository.Sent(created, Map.copyOf(seqs));
-            tx.createInsert("""
-                            WITH heads AS (
-                                UPDATE feed_heads h SET last_seq = t.seq
-                                FROM unnest(CAST(:users AS uuid[]), CAST(:seqs AS bigint[])) AS t(user_id, seq)
-                                WHERE h.user_id = t.user_id
-                            ), entries AS (
-                                INSERT INTO feed_entries (user_id, seq, message_id)
-                                SELECT t.user_id, t.seq, :entry FROM unnest(CAST(:users AS uuid[]), CAST(:seqs AS bigint[])) AS t(user_id, seq)
-                            ), periods AS (
+            tx.createInsert(ENTRY_IN_FEEDS + """
+                            periods AS (
                                 INSERT INTO membership_periods (conversation_id, user_id, joined_after)
                                 SELECT CAST(:group AS uuid), t.user_id, 0 FROM unnest(CAST(:users AS uuid[])) AS t(user_id)
                             ), event AS (
@@ -382,15 +390,8 @@ final class ConversationRepository {
             // A group is never without an admin: the last one who leaves makes the first remaining member
             // (in user id order) one.
             UUID promoted = gone != null && admins.equals(List.of(gone)) && !stay.isEmpty() ? stay.getFirst() : null;
-            tx.createInsert("""
-                            WITH heads AS (
-                                UPDATE feed_heads h SET last_seq = t.seq
-                                FROM unnest(CAST(:users AS uuid[]), CAST(:seqs AS bigint[])) AS t(user_id, seq)
-                                WHERE h.user_id = t.user_id
-                            ), entries AS (
-                                INSERT INTO feed_entries (user_id, seq, message_id)
-                                SELECT t.user_id, t.seq, :entry FROM unnest(CAST(:users AS uuid[]), CAST(:seqs AS bigint[])) AS t(user_id, seq)
-                            ), joined AS (
+            tx.createInsert(ENTRY_IN_FEEDS + """
+                            joined AS (
                                 INSERT INTO membership_periods (conversation_id, user_id, joined_after)
                                 SELECT CAST(:group AS uuid), t.user_id, :entry - 1 FROM unnest(CAST(:joining AS uuid[])) AS t(user_id)
                             ), left_group AS (

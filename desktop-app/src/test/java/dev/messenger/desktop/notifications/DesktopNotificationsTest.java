@@ -1,11 +1,9 @@
 package dev.messenger.desktop.notifications;
 
 import dev.messenger.api.v1.User;
-import org.freedesktop.dbus.bin.EmbeddedDBusDaemon;
-import org.freedesktop.dbus.connections.BusAddress;
+import dev.messenger.desktop.TestBus;
 import org.freedesktop.dbus.connections.impl.DBusConnection;
 import org.freedesktop.dbus.connections.impl.DBusConnectionBuilder;
-import org.freedesktop.dbus.connections.transports.TransportBuilder;
 import org.freedesktop.dbus.types.UInt32;
 import org.freedesktop.dbus.types.Variant;
 import org.junit.jupiter.api.AfterAll;
@@ -26,21 +24,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * embedded one), with a notification server of the test's own on the bus in place of the desktop's.
  */
 class DesktopNotificationsTest {
-    private static EmbeddedDBusDaemon daemon;
+    private static TestBus bus;
     private static String address;
 
     @BeforeAll
     static void startBus() throws Exception {
-        BusAddress busAddress = TransportBuilder.createWithDynamicSession(TransportBuilder.getRegisteredBusTypes().getFirst())
-                .configure().build().getBusAddress();
-        daemon = new EmbeddedDBusDaemon(BusAddress.of(busAddress).getListenerAddress());
-        daemon.startInBackgroundAndWait(10_000);
-        address = busAddress.toString();
+        bus = TestBus.start();
+        address = bus.address();
     }
 
     @AfterAll
     static void stopBus() throws Exception {
-        daemon.close();
+        bus.close();
     }
 
     @Test

@@ -1,13 +1,11 @@
 package dev.messenger.desktop.tray;
 
+import dev.messenger.desktop.TestBus;
 import javafx.application.Platform;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.SimpleIntegerProperty;
-import org.freedesktop.dbus.bin.EmbeddedDBusDaemon;
-import org.freedesktop.dbus.connections.BusAddress;
 import org.freedesktop.dbus.connections.impl.DBusConnection;
 import org.freedesktop.dbus.connections.impl.DBusConnectionBuilder;
-import org.freedesktop.dbus.connections.transports.TransportBuilder;
 import org.freedesktop.dbus.exceptions.DBusException;
 import org.freedesktop.dbus.interfaces.DBus;
 import org.freedesktop.dbus.interfaces.Properties;
@@ -42,7 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the item's properties, listens to its signals and clicks it.
  */
 class TrayIconTest {
-    private static EmbeddedDBusDaemon daemon;
+    private static TestBus bus;
     private static String address;
 
     private final IntegerProperty unread = new SimpleIntegerProperty();
@@ -67,16 +65,13 @@ class TrayIconTest {
     @BeforeAll
     static void startBusAndJavaFx() throws Exception {
         FxToolkit.registerPrimaryStage();
-        BusAddress busAddress = TransportBuilder.createWithDynamicSession(TransportBuilder.getRegisteredBusTypes().getFirst())
-                .configure().build().getBusAddress();
-        daemon = new EmbeddedDBusDaemon(BusAddress.of(busAddress).getListenerAddress());
-        daemon.startInBackgroundAndWait(10_000);
-        address = busAddress.toString();
+        bus = TestBus.start();
+        address = bus.address();
     }
 
     @AfterAll
     static void stopBus() throws Exception {
-        daemon.close();
+        bus.close();
     }
 
     @BeforeEach
