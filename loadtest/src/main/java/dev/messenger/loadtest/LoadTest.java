@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
                 "Without --target it starts the backend in this process on an embedded PostgreSQL and Kafka",
                 "(durable: fsync and synchronous commit on, as the product runs). All traffic stays on loopback",
                 "or the given target, and every run is bounded in time."},
-        subcommands = {SendScenario.class, SubscribersScenario.class, HistoryScenario.class})
+        subcommands = {SendScenario.class, SubscribersScenario.class, HistoryScenario.class, GroupsScenario.class})
 public final class LoadTest {
     private LoadTest() {
     }

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -58,6 +59,24 @@ class LoadTestSmokeTest {
         assertEquals(20, results.getJsonObject("history_deep_page").getJsonNumber("count").longValue());
         assertTrue(results.getString("plan_history").contains("messages_conversation"), results.getString("plan_history"));
         assertTrue(results.getBoolean("no_seq_scan_on_messages"));
+    }
+
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void aShortGroupsRunDeliversEveryMessageToEveryMemberOnce(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("groups.json");
+        int exit = LoadTest.run("groups", "--sizes", "3,12", "--senders", "2", "--duration", "2", "--warmup", "1",
+                "--data-dir", dir.resolve("data").toString(), "--out", out.toString());
+        assertEquals(0, exit, "every member got every message once");
+        JsonObject results = Json.createReader(new StringReader(Files.readString(out))).readObject();
+        var runs = results.getJsonArray("runs").getValuesAs(JsonObject.class);
+        assertEquals(List.of(3, 12), runs.stream().map(run -> run.getInt("members")).toList());
+        for (JsonObject run : runs) {
+            assertTrue(run.getJsonNumber("deliveries_per_s").doubleValue() > 0, run.toString());
+            assertTrue(run.getJsonObject("latency_to_last_member").getJsonNumber("count").longValue() > 0, run.toString());
+            assertEquals(0, run.getInt("duplicates"));
+            assertEquals(0, run.getInt("missing"));
+        }
     }
 
     @Test
