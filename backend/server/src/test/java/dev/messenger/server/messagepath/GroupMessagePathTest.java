@@ -49,6 +49,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
@@ -300,11 +301,16 @@ class GroupMessagePathTest {
         Conversation group = createGroup(ann, "Burst", bob);
         FeedRecorder catsFeed = FeedRecorder.subscribe(cat, channel);
         List<Long> sent = new ArrayList<>();
+        AtomicInteger afterJoin = new AtomicInteger(-1);
         try (ExecutorService pool = Executors.newSingleThreadExecutor()) {
+            // Goes on until 20 messages were sent after the join returned, however the two interleave.
             Future<?> burst = pool.submit(() -> {
-                for (int i = 0; i < 60; i++) {
+                for (int i = 0; afterJoin.get() < 20 && i < 1000; i++) {
                     synchronized (sent) {
                         sent.add(send(ann, group, "burst " + i, "").getId());
+                    }
+                    if (afterJoin.get() >= 0) {
+                        afterJoin.incrementAndGet();
                     }
                 }
             });
@@ -319,6 +325,7 @@ class GroupMessagePathTest {
             Conversation after = messages(bob).addMembers(AddMembersRequest.newBuilder().setConversationId(group.getId())
                     .addUserIds(cat.id().toString()).addUserIds(bob.id().toString()).build()).getConversation();
             assertEquals(3, after.getMemberCount(), "a member already in is skipped");
+            afterJoin.set(0);
             burst.get(60, TimeUnit.SECONDS);
         }
         Message added = history(ann, group).stream().filter(Message::hasMembershipChange)
@@ -327,7 +334,9 @@ class GroupMessagePathTest {
         assertEquals(bob.id().toString(), added.getSenderId());
         List<Long> expected = new ArrayList<>(List.of(added.getId()));
         sent.stream().filter(id -> id > added.getId()).forEach(expected::add);
-        assertTrue(expected.size() > 1 && expected.size() < 61, "the burst went on after the join: " + expected.size());
+        int afterTheJoin = expected.size() - 1;
+        assertTrue(afterTheJoin >= 20 && sent.size() - afterTheJoin >= 20, "the burst began before the join and went on after it: "
+                + (sent.size() - afterTheJoin) + " before, " + afterTheJoin + " after");
         assertEquals(expected.reversed(), history(cat, group).stream().map(Message::getId).toList(),
                 "the history starts at the join, nothing before it");
         List<FeedMessage> feed = entries(catsFeed, expected.size());
