@@ -271,7 +271,7 @@ final class ConversationRepository {
         record LastAdmin() implements ChangeOutcome {
         }
 
-        record TooMany(int max) implements ChangeOutcome {
+        record TooMany() implements ChangeOutcome {
         }
 
         /** Users that do not exist or deleted their account. */
@@ -288,7 +288,7 @@ final class ConversationRepository {
     ChangeOutcome change(UUID group, UUID caller, Change change, int maxMembers) {
         return Transactions.inTransaction(db, tx -> {
             Optional<DbRow> locked = tx.createGet("""
-                            SELECT k.kind, k.title, k.member_count, c.role
+                            SELECT k.kind, k.title, c.role
                             FROM conversations k JOIN conversation_members c ON c.conversation_id = k.id
                             WHERE k.id = CAST(:group AS uuid) AND c.user_id = CAST(:caller AS uuid) AND c.active
                             FOR UPDATE OF k""")
@@ -304,7 +304,6 @@ final class ConversationRepository {
             }
             boolean admin = Rows.string(row, "role").equals("admin");
             String title = Rows.string(row, "title");
-            int memberCount = (int) Rows.longValue(row, "member_count");
             List<UUID> current = new ArrayList<>();
             List<UUID> admins = new ArrayList<>();
             try (var rows = tx.createQuery("""
@@ -329,8 +328,8 @@ final class ConversationRepository {
                     if (joining.isEmpty()) {
                         return new ChangeOutcome.Unchanged();
                     }
-                    if (memberCount + joining.size() > maxMembers) {
-                        return new ChangeOutcome.TooMany(maxMembers);
+                    if (current.size() + joining.size() > maxMembers) {
+                        return new ChangeOutcome.TooMany();
                     }
                     kind = "added";
                 }

@@ -175,9 +175,7 @@ public final class MessageService {
                 LOG.fine(() -> "Group " + created.getId() + " created by " + caller.userId() + " with " + others.size() + " others");
                 yield created;
             }
-            case ConversationRepository.Creation.Unknown(List<UUID> users) ->
-                    throw ApiException.notFound("No user with id " + users.getFirst()
-                            + (users.size() > 1 ? " (and " + (users.size() - 1) + " more)" : ""));
+            case ConversationRepository.Creation.Unknown(List<UUID> users) -> throw unknownUsers(users);
             case ConversationRepository.Creation.CreatorDeleted() -> throw ApiException.unauthenticated("Your account was deleted");
         };
     }
@@ -229,11 +227,15 @@ public final class MessageService {
             case ConversationRepository.ChangeOutcome.NoSuchMember() -> throw ApiException.notFound("No such member in " + group);
             case ConversationRepository.ChangeOutcome.LastAdmin() ->
                     throw ApiException.permissionDenied("The group's last admin cannot be removed");
-            case ConversationRepository.ChangeOutcome.TooMany(int max) -> throw tooMany();
-            case ConversationRepository.ChangeOutcome.Unknown(List<UUID> users) ->
-                    throw ApiException.notFound("No user with id " + users.getFirst()
-                            + (users.size() > 1 ? " (and " + (users.size() - 1) + " more)" : ""));
+            case ConversationRepository.ChangeOutcome.TooMany() -> throw tooMany();
+            case ConversationRepository.ChangeOutcome.Unknown(List<UUID> users) -> throw unknownUsers(users);
         }
+    }
+
+    /** Users that do not exist or deleted their account: the first named, the rest counted. */
+    private static ApiException unknownUsers(List<UUID> users) {
+        return ApiException.notFound("No user with id " + users.getFirst()
+                + (users.size() > 1 ? " (and " + (users.size() - 1) + " more)" : ""));
     }
 
     private ApiException tooMany() {
