@@ -2,13 +2,10 @@ package dev.messenger.loadtest;
 
 import dev.messenger.api.v1.CreateGroupRequest;
 import dev.messenger.api.v1.FeedEvent;
-import dev.messenger.api.v1.LoginRequest;
 import dev.messenger.api.v1.MessagesServiceGrpc;
 import dev.messenger.api.v1.NotificationsServiceGrpc;
-import dev.messenger.api.v1.RegisterRequest;
 import dev.messenger.api.v1.SendMessageRequest;
 import dev.messenger.api.v1.SubscribeRequest;
-import dev.messenger.api.v1.UsersServiceGrpc;
 import dev.messenger.client.BearerToken;
 import dev.messenger.client.MessengerChannels;
 import io.grpc.ManagedChannel;
@@ -70,9 +67,6 @@ final class GroupsScenario implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "target/loadtest/groups.json", description = "Where the JSON results go. Default: ${DEFAULT-VALUE}.")
     Path out;
 
-    private record Account(String id, String token) {
-    }
-
     @Override
     public Integer call() throws Exception {
         if (sizes.isEmpty() || sizes.stream().anyMatch(size -> size < 2 || size > 1000) || senders < 1 || durationSeconds < 1
@@ -107,7 +101,7 @@ final class GroupsScenario implements Callable<Integer> {
         try {
             ManagedChannel unary = MessengerChannels.plaintext(backend.target());
             channels.add(unary);
-            List<Account> members = register(unary, size);
+            List<Account> members = Account.register(unary, "grp", size);
             var messages = MessagesServiceGrpc.newBlockingStub(unary);
             String group = messages.withCallCredentials(BearerToken.of(members.getFirst().token()))
                     .createGroup(CreateGroupRequest.newBuilder().setTitle("Load " + size)
@@ -193,21 +187,6 @@ final class GroupsScenario implements Callable<Integer> {
             closing.set(true);
             channels.forEach(ManagedChannel::shutdownNow);
         }
-    }
-
-    private static List<Account> register(ManagedChannel channel, int count) {
-        String run = Long.toString(System.nanoTime() % 1_000_000_000L, 36);
-        var stub = UsersServiceGrpc.newBlockingStub(channel);
-        List<Account> accounts = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            String username = "grp" + run + "_" + i;
-            String password = "load-test-password";
-            String id = stub.register(RegisterRequest.newBuilder().setUsername(username).setPassword(password).build())
-                    .getUser().getId();
-            String token = stub.login(LoginRequest.newBuilder().setUsername(username).setPassword(password).build()).getToken();
-            accounts.add(new Account(id, token));
-        }
-        return accounts;
     }
 
     /**

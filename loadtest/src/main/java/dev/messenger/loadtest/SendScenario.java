@@ -1,13 +1,10 @@
 package dev.messenger.loadtest;
 
 import dev.messenger.api.v1.FeedEvent;
-import dev.messenger.api.v1.LoginRequest;
 import dev.messenger.api.v1.MessagesServiceGrpc;
 import dev.messenger.api.v1.NotificationsServiceGrpc;
-import dev.messenger.api.v1.RegisterRequest;
 import dev.messenger.api.v1.SendMessageRequest;
 import dev.messenger.api.v1.SubscribeRequest;
-import dev.messenger.api.v1.UsersServiceGrpc;
 import dev.messenger.client.BearerToken;
 import dev.messenger.client.MessengerChannels;
 import io.grpc.ManagedChannel;
@@ -95,9 +92,6 @@ final class SendScenario implements Callable<Integer> {
     Path out;
 
 
-    private record Account(String id, String token) {
-    }
-
     @Override
     public Integer call() throws Exception {
         if (users < 2 || senders < 1 || durationSeconds < 1 || durationSeconds > 3600 || warmupSeconds < 0 || rate < 0) {
@@ -117,7 +111,8 @@ final class SendScenario implements Callable<Integer> {
         List<ManagedChannel> channels = new ArrayList<>();
         try {
             ManagedChannel setup = track(channels, MessengerChannels.plaintext(backend.target()));
-            List<Account> accounts = register(setup);
+            List<Account> accounts = Account.register(setup, "lt", users);
+            System.out.printf("Registered %d users%n", users);
 
             AtomicBoolean closing = new AtomicBoolean();
             Map<String, Long> sentAt = new ConcurrentHashMap<>();
@@ -223,22 +218,6 @@ final class SendScenario implements Callable<Integer> {
 
     private static long deliveredOnce(Map<String, AtomicInteger> deliveries) {
         return deliveries.values().stream().filter(count -> count.get() >= 1).count();
-    }
-
-    private List<Account> register(ManagedChannel channel) {
-        String run = Long.toString(System.currentTimeMillis() % 100_000_000L, 36);
-        var stub = UsersServiceGrpc.newBlockingStub(channel);
-        List<Account> accounts = new ArrayList<>();
-        for (int i = 0; i < users; i++) {
-            String username = "lt" + run + "_" + i;
-            String password = "load-test-password";
-            String id = stub.register(RegisterRequest.newBuilder().setUsername(username).setPassword(password).build())
-                    .getUser().getId();
-            String token = stub.login(LoginRequest.newBuilder().setUsername(username).setPassword(password).build()).getToken();
-            accounts.add(new Account(id, token));
-        }
-        System.out.printf("Registered %d users%n", users);
-        return accounts;
     }
 
     private static void subscribe(ManagedChannel channel, Account account, Map<String, Long> sentAt,
